@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    """Time reports and summaries (issue 3)."""
+
+    name = "reports"
+    verbose_name = "Reports"

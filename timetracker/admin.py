@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from .models import UserProfile
+
+User = get_user_model()
+
+
+class UserProfileInline(admin.StackedInline):
+    model = UserProfile
+    can_delete = False
+    fields = ("timezone",)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class TimeTrackerUserAdmin(UserAdmin):
+    inlines = [UserProfileInline]
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active", "timezone")
+    list_select_related = ("profile",)
+
+    def get_inlines(self, request, obj):
+        # A new user gets its profile from the post_save signal; an inline on the
+        # add page would try to create a second one.
+        return self.inlines if obj else []
+
+    @admin.display(description="Timezone", ordering="profile__timezone")
+    def timezone(self, user):
+        return getattr(getattr(user, "profile", None), "timezone", "")

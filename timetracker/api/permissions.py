@@ -1,0 +1,51 @@
+"""Scope checks: each view declares the resource it serves, and the HTTP method picks read or write."""
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import exceptions, permissions
+
+from apitokens import scopes
+from apitokens.models import APIToken
+
+from .authentication import is_staff_session
+
+
+class ScopeDenied(exceptions.PermissionDenied):
+    error = "Insufficient permissions"
+
+    def __init__(self, required_scope, available_scopes):
+        super().__init__(f"This endpoint requires the '{required_scope}' scope")
+        self.extra = {"required_scope": required_scope, "available_scopes": sorted(available_scopes)}
+
+
+def is_admin(user) -> bool:
+    """Admins see and act on every user's data. Being one depends on the user, never on a token scope."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def required_scope(resource: str, method: str) -> str:
+    if method in permissions.SAFE_METHODS:
+        return scopes.read_scope(resource)
+    return scopes.write_scope(resource)
+
+
+class HasScope(permissions.BasePermission):
+    """Safe methods need ``read:<resource>``, all others ``write:<resource>``.
+
+    A view must declare ``scope_resource``; one that does not is refused (fail closed).
+    """
+
+    def has_permission(self, request, view):
+        resource = getattr(view, "scope_resource", None)
+        if not resource:
+            raise ImproperlyConfigured(f"{type(view).__name__} must declare scope_resource")
+        if not hasattr(view, request.method.lower()):
+            return True  # the view answers 405 itself; nothing is read or written
+        if is_staff_session(request):
+            return True
+        token = request.auth
+        if not isinstance(token, APIToken):
+            return False
+        needed = required_scope(resource, request.method)
+        if scopes.grants(token.scopes, needed):
+            return True
+        raise ScopeDenied(needed, token.scopes)
