@@ -1,5 +1,6 @@
 """The base viewset of every v1 resource: envelopes, and writes delegated to the app's services."""
 
+from django.db import transaction
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -9,7 +10,8 @@ class ResourceViewSet(viewsets.ModelViewSet):
 
     Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``scope_resource``,
     ``item_key`` / ``list_key``, and implement the three write hooks by calling a service.
-    PUT and PATCH both take a partial body.
+    PUT and PATCH both take a partial body. Each write runs in one transaction: an error
+    anywhere in it leaves the database as it was.
     """
 
     item_key: str
@@ -33,6 +35,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         return Response({self.item_key: self.get_serializer(self.get_object()).data})
 
+    @transaction.atomic
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -42,6 +45,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
+    @transaction.atomic
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=True)
@@ -54,5 +58,6 @@ class ResourceViewSet(viewsets.ModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
+    @transaction.atomic
     def destroy(self, request, *args, **kwargs):
         return Response({"message": self.destroy_instance(self.get_object())})

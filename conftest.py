@@ -1,0 +1,76 @@
+"""Fixtures shared by every app's tests: users, tokens and API clients."""
+
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from apitokens.scopes import ADMIN_ALL
+from apitokens.services import api_token_create
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, *, is_staff=False, timezone=None, **fields):
+        username = username or f"user{next(_counter)}"
+        user = get_user_model().objects.create_user(
+            username=username, password="pw-not-used-by-api", is_staff=is_staff, **fields
+        )
+        if timezone:
+            user.profile.timezone = timezone
+            user.profile.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("alice", email="alice@example.com", first_name="Alice", last_name="Liddell")
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("boss", is_staff=True)
+
+
+@pytest.fixture
+def make_token(db):
+    """make_token(user, scopes, **kwargs) -> plaintext token."""
+
+    def make(user, scopes=(ADMIN_ALL,), **kwargs):
+        return api_token_create(user=user, name=kwargs.pop("name", "test"), scopes=list(scopes), **kwargs)[1]
+
+    return make
+
+
+@pytest.fixture
+def make_client(make_token):
+    """make_client(user, scopes) -> an APIClient sending that user's new token as a Bearer token."""
+
+    def make(user, scopes=(ADMIN_ALL,)):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_token(user, scopes)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api(make_client, user):
+    """A client for a regular (non-admin) user whose token holds admin:all."""
+    return make_client(user)
+
+
+@pytest.fixture
+def admin_api(make_client, admin_user):
+    """A client for a staff user whose token holds admin:all."""
+    return make_client(admin_user)
+
+
+@pytest.fixture
+def anon():
+    return APIClient()
