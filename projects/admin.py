@@ -1,8 +1,6 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 
-from timetracker.admin_site import ServiceAdminMixin
+from timetracker.admin_site import ServiceAdminMixin, ServiceCheckedForm
 
 from . import services
 from .models import Client, Project, Task, Tasklist
@@ -14,9 +12,12 @@ class ClientAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("name", "company", "email")
     date_hierarchy = "created_at"
-    create_service = staticmethod(services.client_create)
-    update_service = staticmethod(services.client_update)
-    instance_kwarg = "client"
+
+    def create_via_service(self, request, data):
+        return services.client_create(**data)
+
+    def update_via_service(self, request, instance, changes):
+        services.client_update(client=instance, **changes)
 
 
 class TasklistInline(admin.TabularInline):
@@ -34,9 +35,12 @@ class ProjectAdmin(ServiceAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     autocomplete_fields = ("client",)
     inlines = [TasklistInline]
-    create_service = staticmethod(services.project_create)
-    update_service = staticmethod(services.project_update)
-    instance_kwarg = "project"
+
+    def create_via_service(self, request, data):
+        return services.project_create(**data)
+
+    def update_via_service(self, request, instance, changes):
+        services.project_update(project=instance, **changes)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -62,20 +66,15 @@ class TasklistAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-class TaskAdminForm(forms.ModelForm):
+class TaskAdminForm(ServiceCheckedForm):
     class Meta:
         model = Task
         fields = "__all__"
 
-    def clean(self):
-        cleaned = super().clean()
-        project = cleaned.get("project") or getattr(self.instance, "project", None)
-        if project is not None and ({"project", "tasklist"} & set(self.changed_data)):
-            try:
-                services.check_task_placement(project=project, tasklist=cleaned.get("tasklist"))
-            except ValidationError as exc:
-                raise ValidationError([message for messages in exc.message_dict.values() for message in messages])
-        return cleaned
+    def service_check(self, cleaned):
+        project = cleaned.get("project") or self.instance.project
+        if {"project", "tasklist"} & set(self.changed_data):
+            services.check_task_placement(project=project, tasklist=cleaned.get("tasklist"))
 
 
 @admin.register(Task)
@@ -91,6 +90,9 @@ class TaskAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A task stays in its project (see services.task_update).
         return ("completed_at", "project") if obj else ("completed_at",)
-    create_service = staticmethod(services.task_create)
-    update_service = staticmethod(services.task_update)
-    instance_kwarg = "task"
+
+    def create_via_service(self, request, data):
+        return services.task_create(**data)
+
+    def update_via_service(self, request, instance, changes):
+        services.task_update(task=instance, **changes)

@@ -80,8 +80,8 @@ class Task(TimeStampedModel):
     """A piece of work in a project. Priority runs from 1 (highest) to 5 (lowest)."""
 
     class Status(models.TextChoices):
-        TODO = "todo", "To do"
-        IN_PROGRESS = "in_progress", "In progress"
+        TODO = "todo", "To Do"
+        IN_PROGRESS = "in_progress", "In Progress"
         REVIEW = "review", "Review"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"

@@ -2,9 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from timetracker.errors import Conflict
 from timetracker.services import apply_changes, save_changes
 
 from .models import Client, Project, Task
@@ -133,4 +135,9 @@ def task_update(*, task: Task, **changes) -> Task:
 
 @transaction.atomic
 def task_delete(*, task: Task) -> None:
-    task.delete()
+    try:
+        task.delete()
+    except ProtectedError:
+        raise Conflict(
+            "The task has logged time, so it cannot be deleted; set its status to cancelled instead."
+        ) from None

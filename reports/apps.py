@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
-    """Time reports and summaries (issue 3)."""
+    """Read-only views across the other apps: the time summary report and global search."""
 
     name = "reports"
     verbose_name = "Reports"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -27,3 +28,96 @@ class Tag(models.Model):
         self.name = self.name.strip()
         self.color = self.color.lower()
         super().save(*args, **kwargs)
+
+
+class TimeEntryQuerySet(models.QuerySet):
+    def alive(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def finished(self):
+        """Entries with an end: what totals and reports count (a running timer is not yet time)."""
+        return self.filter(end_time__isnull=False)
+
+    def running(self):
+        return self.filter(end_time__isnull=True)
+
+
+class AliveTimeEntryManager(models.Manager.from_queryset(TimeEntryQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class TimeEntry(models.Model):
+    """Time a user spent on a project (and optionally a task). One model behind all three APIs.
+
+    A running timer has no end_time. Deleting is soft (deleted_at); ``objects`` hides deleted
+    entries, ``all_objects`` includes them.
+    """
+
+    class Source(models.TextChoices):
+        API = "api", "API"
+        TIMER = "timer", "Timer"
+        ADMIN = "admin", "Admin"
+        TEAMWORK = "teamwork", "Teamwork API"
+        CODEBASE = "codebase", "Codebase API"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="time_entries")
+    task = models.ForeignKey(
+        "projects.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries"
+    )
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(null=True, blank=True, help_text="Empty while the timer runs.")
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    has_start_time = models.BooleanField(
+        default=True, help_text="False when the client gave only a date (the entry then starts at local midnight)."
+    )
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="time_entries")
+    billable = models.BooleanField(default=True)
+    invoice_number = models.CharField(max_length=100, blank=True, help_text="Blank = not invoiced.")
+    ticket_id = models.PositiveIntegerField(null=True, blank=True, help_text="External ticket number.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.API)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = AliveTimeEntryManager()
+    all_objects = TimeEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "time entries"
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(end_time__isnull=True, deleted_at__isnull=True),
+                name="one_running_timer_per_user",
+                violation_error_message="This user already has a running timer.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_time__isnull=True) | models.Q(end_time__gt=models.F("start_time")),
+                name="time_entry_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "start_time"], name="timeentry_user_start"),
+            models.Index(fields=["project", "start_time"], name="timeentry_project_start"),
+            models.Index(fields=["task", "start_time"], name="timeentry_task_start"),
+            models.Index(fields=["start_time"], name="timeentry_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.project_id} at {self.start_time:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_time is None and self.deleted_at is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_invoiced(self) -> bool:
+        return bool(self.invoice_number)

@@ -47,3 +47,20 @@ def user_timezone(user) -> zoneinfo.ZoneInfo:
     except UserProfile.DoesNotExist:
         name = settings.TIME_ZONE
     return zoneinfo.ZoneInfo(name)
+
+
+class IdempotencyKey(models.Model):
+    """The first response to a POST carrying an ``Idempotency-Key``, replayed when the same token repeats the key."""
+
+    token = models.ForeignKey("apitokens.APIToken", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_unique_per_token")]
+
+    def __str__(self):
+        return f"{self.key} ({self.status_code})"

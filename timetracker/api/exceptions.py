@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from timetracker.errors import DomainError
+
 logger = logging.getLogger("timetracker.api")
 
 TITLES = {
@@ -91,6 +93,8 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DomainError):
+        exc = APIError(exc.message, status_code=exc.status_code, error=exc.error, error_code=exc.error_code)
     elif isinstance(exc, IntegrityError):
         # A concurrent write won a uniqueness race the validators had checked a moment before.
         exc = APIError("The change conflicts with the current data; reload and retry.", status_code=409)

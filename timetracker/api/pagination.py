@@ -2,25 +2,13 @@
 
 import math
 
-from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from .params import positive_int_param
+
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
-
-
-def positive_int_param(request, name, default):
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise exceptions.ValidationError({name: [f"{name} must be a positive integer."]})
-    return value
 
 
 def pagination_meta(*, page, per_page, total) -> dict:

@@ -17,11 +17,6 @@ class ScopeDenied(exceptions.PermissionDenied):
         self.extra = {"required_scope": required_scope, "available_scopes": sorted(available_scopes)}
 
 
-def is_admin(user) -> bool:
-    """Admins see and act on every user's data. Being one depends on the user, never on a token scope."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
 def required_scope(resource: str, method: str) -> str:
     if method in permissions.SAFE_METHODS:
         return scopes.read_scope(resource)

@@ -7,6 +7,8 @@ v1 = [
     path("health", views.HealthView.as_view(), name="health"),
     path("users/me", views.CurrentUserView.as_view(), name="users-me"),
     path("", include("projects.api.urls")),
+    path("", include("timeentries.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [

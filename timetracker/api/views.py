@@ -11,10 +11,10 @@ from rest_framework.views import APIView
 
 from apitokens.models import APIToken
 from apitokens.scopes import ADMIN_ALL
+from timetracker.access import is_admin
 from timetracker.models import user_timezone
 
 from .exceptions import error_body, error_response
-from .permissions import is_admin
 
 
 class InfoView(APIView):

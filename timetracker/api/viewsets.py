@@ -32,6 +32,12 @@ class ResourceViewSet(viewsets.ModelViewSet):
         """Delete (or archive) the instance and return the message for the client."""
         raise NotImplementedError
 
+    def filter_queryset(self, queryset):
+        # Query filters narrow lists; they must not hide a resource fetched by id.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def retrieve(self, request, *args, **kwargs):
         return Response({self.item_key: self.get_serializer(self.get_object()).data})
 

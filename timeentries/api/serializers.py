@@ -1,0 +1,84 @@
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from rest_framework import serializers
+
+from projects.models import Project, Task
+from timetracker.api.serializers import APIModelSerializer, UTCDateTimeField, related_id_field
+from timetracker.dates import make_aware_in
+from timetracker.models import user_timezone
+
+from ..models import TimeEntry
+from ..selectors import seconds_to_hours
+from ..services import parse_tag_names
+
+
+class LocalDateTimeField(UTCDateTimeField):
+    """Renders in UTC; a value sent without an offset is read in the requesting user's timezone."""
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            value = make_aware_in(value, user_timezone(self.context["request"].user))
+        return super().enforce_timezone(value)
+
+
+class TagListField(serializers.Field):
+    """Tags as a comma-separated string (``"development,frontend"``); a JSON list of names is accepted too."""
+
+    default_error_messages = {"invalid": "Give tags as a comma-separated string of names."}
+
+    def to_representation(self, tags):
+        return ",".join(tag.name for tag in tags.all())
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and all(isinstance(item, str) for item in data) or isinstance(data, str):
+            names = parse_tag_names(data)
+            if any(len(name) > 100 for name in names):
+                raise serializers.ValidationError("A tag name has at most 100 characters.")
+            return names
+        self.fail("invalid")
+
+
+class TimeEntrySerializer(APIModelSerializer):
+    user_id = related_id_field(
+        source="user", queryset=get_user_model().objects.filter(is_active=True), label="User", required=False
+    )
+    project_id = related_id_field(source="project", queryset=Project.objects.all(), label="Project")
+    task_id = related_id_field(
+        source="task", queryset=Task.objects.all(), label="Task", required=False, allow_null=True
+    )
+    start_time = LocalDateTimeField()
+    end_time = LocalDateTimeField(required=False, allow_null=True)
+    duration_hours = serializers.SerializerMethodField()
+    tags = TagListField(required=False)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TimeEntry
+        fields = [
+            "id", "user_id", "project_id", "task_id", "start_time", "end_time", "duration_seconds",
+            "duration_hours", "notes", "tags", "billable", "invoice_number", "source", "is_active",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = ["duration_seconds", "source"]
+        extra_kwargs = {"billable": {"required": False}, "notes": {"required": False}}
+
+    def get_duration_hours(self, entry) -> float | None:
+        return None if entry.duration_seconds is None else seconds_to_hours(entry.duration_seconds)
+
+
+class TimerEntrySerializer(TimeEntrySerializer):
+    elapsed_seconds = serializers.SerializerMethodField()
+
+    class Meta(TimeEntrySerializer.Meta):
+        fields = [*TimeEntrySerializer.Meta.fields, "elapsed_seconds"]
+
+    def get_elapsed_seconds(self, entry) -> int:
+        return max(0, int((timezone.now() - entry.start_time).total_seconds()))
+
+
+class TimerStartSerializer(serializers.Serializer):
+    project_id = related_id_field(source="project", queryset=Project.objects.all(), label="Project")
+    task_id = related_id_field(source="task", queryset=Task.objects.all(), label="Task", required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    tags = TagListField(required=False)
+    billable = serializers.BooleanField(required=False)

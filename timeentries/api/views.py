@@ -1,0 +1,74 @@
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from timetracker.api.idempotency import IdempotentCreateMixin
+from timetracker.api.viewsets import ResourceViewSet
+
+from .. import services
+from ..filtersets import TimeEntryFilterSet
+from ..selectors import time_entries_visible_to
+from .serializers import TimeEntrySerializer, TimerEntrySerializer, TimerStartSerializer
+
+
+class TimeEntryViewSet(IdempotentCreateMixin, ResourceViewSet):
+    """Time entries: a non-admin sees and changes only their own; deleting is soft."""
+
+    serializer_class = TimeEntrySerializer
+    filterset_class = TimeEntryFilterSet
+    scope_resource = "time_entries"
+    item_key, list_key = "time_entry", "time_entries"
+
+    def get_queryset(self):
+        return (
+            time_entries_visible_to(self.request.user)
+            .prefetch_related("tags")
+            .order_by("-start_time", "-id")
+        )
+
+    def create_instance(self, data):
+        user = data.pop("user", self.request.user)
+        services.check_can_act_for(self.request.user, user)
+        return services.time_entry_create(user=user, source=services.TimeEntry.Source.API, **data)
+
+    def update_instance(self, instance, data):
+        if "user" in data:
+            services.check_can_act_for(self.request.user, data["user"])
+        return services.time_entry_update(entry=instance, **data)
+
+    def destroy_instance(self, instance):
+        services.time_entry_delete(entry=instance)
+        return "Time entry deleted successfully"
+
+
+class TimerStatusView(APIView):
+    scope_resource = "time_entries"
+
+    def get(self, request):
+        entry = services.running_timer(request.user)
+        if entry is None:
+            return Response({"active": False, "timer": None})
+        return Response({"active": True, "timer": TimerEntrySerializer(entry, context={"request": request}).data})
+
+
+class TimerStartView(APIView):
+    scope_resource = "time_entries"
+
+    def post(self, request):
+        serializer = TimerStartSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        entry = services.timer_start(user=request.user, **serializer.validated_data)
+        return Response(
+            {"message": "Timer started", "timer": TimerEntrySerializer(entry, context={"request": request}).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TimerStopView(APIView):
+    scope_resource = "time_entries"
+
+    def post(self, request):
+        entry = services.timer_stop(user=request.user)
+        return Response(
+            {"message": "Timer stopped", "time_entry": TimeEntrySerializer(entry, context={"request": request}).data}
+        )

@@ -1,0 +1,66 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
+from rest_framework.exceptions import PermissionDenied
+
+from timetracker.access import is_admin
+from timetracker.api.filters import CommaListFilter, DateOrDateTimeFilter, StrictBooleanFilter
+from timetracker.dates import end_bound, start_bound
+from timetracker.models import user_timezone
+
+from .models import TimeEntry
+
+
+def entries_tagged_any(queryset, names):
+    """Entries carrying at least one of the tag names (case-insensitive)."""
+    through = TimeEntry.tags.through
+    tagged = through.objects.annotate(lname=Lower("tag__name")).filter(
+        timeentry_id=OuterRef("pk"), lname__in=[name.lower() for name in names]
+    )
+    return queryset.filter(Exists(tagged))
+
+
+class TimeEntryFilterSet(django_filters.FilterSet):
+    """v1 list filters. Dates are read in the requesting user's timezone; running timers are
+    left out unless ``include_active=true``."""
+
+    project_id = django_filters.NumberFilter(field_name="project_id")
+    task_id = django_filters.NumberFilter(field_name="task_id")
+    user_id = django_filters.NumberFilter(method="filter_user")
+    start_date = DateOrDateTimeFilter(method="filter_start")
+    end_date = DateOrDateTimeFilter(method="filter_end")
+    billable = StrictBooleanFilter(field_name="billable")
+    include_active = StrictBooleanFilter(method="filter_nothing")
+    tags = CommaListFilter(method="filter_tags")
+
+    class Meta:
+        model = TimeEntry
+        fields = []
+
+    @property
+    def viewer_timezone(self):
+        return user_timezone(self.request.user)
+
+    def filter_user(self, queryset, name, value):
+        viewer = self.request.user
+        if value != viewer.pk and not is_admin(viewer):
+            raise PermissionDenied("Only admins may see other users' time entries.")
+        return queryset.filter(user_id=value)
+
+    def filter_start(self, queryset, name, value):
+        return queryset.filter(start_time__gte=start_bound(value, self.viewer_timezone))
+
+    def filter_end(self, queryset, name, value):
+        return queryset.filter(start_time__lt=end_bound(value, self.viewer_timezone))
+
+    def filter_tags(self, queryset, name, value):
+        return entries_tagged_any(queryset, value) if value else queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, because its default (false) must apply too
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("include_active"):
+            queryset = queryset.finished()
+        return queryset

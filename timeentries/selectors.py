@@ -1,0 +1,60 @@
+"""Reading time entries: who sees what, and totals computed in the database."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+
+from timetracker.access import is_admin
+
+from .models import TimeEntry
+
+
+def time_entries_visible_to(viewer, *, include_deleted=False):
+    """Every entry for an admin, the viewer's own for everyone else."""
+    manager = TimeEntry.all_objects if include_deleted else TimeEntry.objects
+    queryset = manager.all()
+    if not is_admin(viewer):
+        queryset = queryset.filter(user=viewer)
+    return queryset
+
+
+def time_entry_visible(viewer, pk, *, include_deleted=False) -> TimeEntry:
+    """One entry the viewer may see; DoesNotExist for another user's (indistinguishable from a missing one)."""
+    return time_entries_visible_to(viewer, include_deleted=include_deleted).get(pk=pk)
+
+
+def time_totals(queryset) -> dict:
+    """Finished time in seconds: total, billable, billed (on an invoice), and the entry count. One query."""
+    totals = queryset.finished().aggregate(
+        total=Sum("duration_seconds", default=0),
+        billable=Sum("duration_seconds", filter=Q(billable=True), default=0),
+        billed=Sum("duration_seconds", filter=~Q(invoice_number=""), default=0),
+        entries=Count("id"),
+    )
+    return totals
+
+
+def seconds_to_hours(seconds: int) -> float:
+    """Hours rounded half-up to two decimals (25 minutes → 0.42)."""
+    return float((Decimal(seconds or 0) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def search_time_entries(viewer, query: str, limit: int):
+    """The viewer's visible entries whose notes or tags contain the query, newest first."""
+    tagged = TimeEntry.tags.through.objects.filter(timeentry_id=OuterRef("pk"), tag__name__icontains=query)
+    return (
+        time_entries_visible_to(viewer)
+        .filter(Q(notes__icontains=query) | Exists(tagged))
+        .select_related("project")
+        .order_by("-start_time", "-id")[:limit]
+    )
+
+
+def time_by_project(queryset):
+    """Finished time per project, most hours first: rows of project_id, project_name, seconds, entries."""
+    return (
+        queryset.finished()
+        .values("project_id", project_name=F("project__name"))
+        .annotate(seconds=Sum("duration_seconds"), entries=Count("id"))
+        .order_by("-seconds", "project_id")
+    )
