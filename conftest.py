@@ -74,3 +74,42 @@ def admin_api(make_client, admin_user):
 @pytest.fixture
 def anon():
     return APIClient()
+
+
+@pytest.fixture
+def make_project(db):
+    from projects.services import project_create
+
+    def make(name=None, **fields):
+        return project_create(name=name or f"Project {next(_counter)}", **fields)
+
+    return make
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project("Website Redesign")
+
+
+@pytest.fixture
+def make_task(db):
+    from projects.services import task_create
+
+    def make(project, name=None, **fields):
+        return task_create(project=project, name=name or f"Task {next(_counter)}", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_entry(db):
+    """make_entry(user, project, start, hours=1, **fields) -> a finished time entry."""
+    import datetime
+
+    from timeentries.services import time_entry_create
+
+    def make(user, project, start, hours=1.0, **fields):
+        end = start + datetime.timedelta(hours=hours) if hours is not None else None
+        return time_entry_create(user=user, project=project, start_time=start, end_time=end, **fields)
+
+    return make

@@ -80,6 +80,11 @@ class APITokenAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.change_readonly if obj else ()
 
+    def get_queryset(self, request):
+        # Staff who are not superusers manage only their own tokens.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user" and not request.user.is_superuser:
             # Only a superuser may mint tokens that act as somebody else.
@@ -125,7 +130,7 @@ class APITokenAdmin(admin.ModelAdmin):
             return "Revoked"
         return "Expired" if token.is_expired else "Active"
 
-    @admin.action(description="Revoke selected tokens")
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
     def revoke_tokens(self, request, queryset):
         count = 0
         for token in queryset.filter(revoked_at__isnull=True):

@@ -26,7 +26,7 @@ def generate_plaintext() -> str:
 
 
 def looks_like_token(text: str) -> bool:
-    return bool(_TOKEN_RE.match(text or ""))
+    return bool(_TOKEN_RE.fullmatch(text or ""))
 
 
 def token_digest(plaintext: str) -> str:

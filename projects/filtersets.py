@@ -1,5 +1,7 @@
 import django_filters
 
+from timetracker.api.filters import IdFilter
+
 from .models import Client, Project, Task
 
 
@@ -13,7 +15,7 @@ class ClientFilterSet(django_filters.FilterSet):
 
 class ProjectFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Project.Status.choices)
-    client_id = django_filters.NumberFilter(field_name="client_id")
+    client_id = IdFilter(field_name="client_id")
 
     class Meta:
         model = Project
@@ -21,9 +23,9 @@ class ProjectFilterSet(django_filters.FilterSet):
 
 
 class TaskFilterSet(django_filters.FilterSet):
-    project_id = django_filters.NumberFilter(field_name="project_id")
-    tasklist_id = django_filters.NumberFilter(field_name="tasklist_id")
-    assignee_id = django_filters.NumberFilter(field_name="assignee_id")
+    project_id = IdFilter(field_name="project_id")
+    tasklist_id = IdFilter(field_name="tasklist_id")
+    assignee_id = IdFilter(field_name="assignee_id")
     status = django_filters.ChoiceFilter(choices=Task.Status.choices)
 
     class Meta:

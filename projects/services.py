@@ -123,7 +123,7 @@ def task_update(*, task: Task, **changes) -> Task:
     if "project" in changes and changes["project"].pk != task.project_id:
         # Time logged on the task belongs to its project; moving it would split that history.
         raise ValidationError({"project_id": ["A task cannot be moved to another project."]})
-    if "tasklist" in changes:
+    if "tasklist" in changes and changes["tasklist"] != task.tasklist:
         check_task_placement(project=task.project, tasklist=changes["tasklist"])
     changed = apply_changes(task, changes, TASK_FIELDS)
     if "status" in changed:

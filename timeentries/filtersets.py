@@ -4,7 +4,7 @@ from django.db.models.functions import Lower
 from rest_framework.exceptions import PermissionDenied
 
 from timetracker.access import is_admin
-from timetracker.api.filters import CommaListFilter, DateOrDateTimeFilter, StrictBooleanFilter
+from timetracker.api.filters import CommaListFilter, DateOrDateTimeFilter, IdFilter, StrictBooleanFilter
 from timetracker.dates import end_bound, start_bound
 from timetracker.models import user_timezone
 
@@ -24,9 +24,9 @@ class TimeEntryFilterSet(django_filters.FilterSet):
     """v1 list filters. Dates are read in the requesting user's timezone; running timers are
     left out unless ``include_active=true``."""
 
-    project_id = django_filters.NumberFilter(field_name="project_id")
-    task_id = django_filters.NumberFilter(field_name="task_id")
-    user_id = django_filters.NumberFilter(method="filter_user")
+    project_id = IdFilter(field_name="project_id")
+    task_id = IdFilter(field_name="task_id")
+    user_id = IdFilter(method="filter_user")
     start_date = DateOrDateTimeFilter(method="filter_start")
     end_date = DateOrDateTimeFilter(method="filter_end")
     billable = StrictBooleanFilter(field_name="billable")

@@ -5,10 +5,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apitokens import scopes
-from apitokens.models import APIToken
 from projects.selectors import search_clients, search_projects, search_tasks
 from timeentries.selectors import search_time_entries, seconds_to_hours, time_by_project, time_entries_visible_to, time_totals
 from timetracker.access import is_admin
+from timetracker.api.permissions import request_grants
 from timetracker.api.params import comma_list_param, date_or_datetime_param, int_param, positive_int_param
 from timetracker.dates import end_bound, local_day_start, start_bound
 from timetracker.models import user_timezone
@@ -128,13 +128,6 @@ class SearchView(APIView):
         results = []
         for name in dict.fromkeys(types):
             resource, search, render = SEARCH_TYPES[name]
-            if _may_read(request, resource):
+            if request_grants(request, scopes.read_scope(resource)):
                 results.extend(render(item) for item in search(request.user, query, limit))
         return Response({"results": results, "query": query, "count": len(results)})
-
-
-def _may_read(request, resource) -> bool:
-    token = request.auth
-    if not isinstance(token, APIToken):
-        return True  # a staff session may read everything
-    return scopes.grants(token.scopes, scopes.read_scope(resource))

@@ -74,4 +74,5 @@ class StaffSessionAuthentication(authentication.SessionAuthentication):
 
 
 def is_staff_session(request) -> bool:
-    return request.auth is None and request.user.is_authenticated
+    """Whether a staff member's admin session (not a token) authenticated this request."""
+    return isinstance(request.successful_authenticator, StaffSessionAuthentication) and request.user.is_staff

@@ -5,8 +5,22 @@ from django import forms
 
 from timetracker.dates import parse_date_or_datetime
 
+# Ids are 64-bit integers in the database; a larger number can match nothing and must not reach SQL.
+MAX_ID = 2**63 - 1
+
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=-MAX_ID, max_value=MAX_ID, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An integer id (``1.5`` or ``abc`` → 400)."""
+
+    field_class = IdField
 
 
 class StrictBooleanField(forms.Field):

@@ -4,6 +4,8 @@ from rest_framework.exceptions import ValidationError
 
 from timetracker.dates import parse_date_or_datetime
 
+from .filters import MAX_ID
+
 
 def _invalid(name, message):
     return ValidationError({name: [message]})
@@ -17,6 +19,8 @@ def int_param(request, name, default=None, *, minimum=None):
         value = int(raw)
     except ValueError:
         raise _invalid(name, f"{name} must be an integer.") from None
+    if abs(value) > MAX_ID:
+        raise _invalid(name, f"{name} is out of range.")
     if minimum is not None and value < minimum:
         raise _invalid(name, f"{name} must be at least {minimum}.")
     return value

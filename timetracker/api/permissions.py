@@ -17,6 +17,14 @@ class ScopeDenied(exceptions.PermissionDenied):
         self.extra = {"required_scope": required_scope, "available_scopes": sorted(available_scopes)}
 
 
+def request_grants(request, scope: str) -> bool:
+    """Whether the request may use something needing ``scope``: a staff session may use everything."""
+    if is_staff_session(request):
+        return True
+    token = request.auth
+    return isinstance(token, APIToken) and scopes.grants(token.scopes, scope)
+
+
 def required_scope(resource: str, method: str) -> str:
     if method in permissions.SAFE_METHODS:
         return scopes.read_scope(resource)
@@ -35,12 +43,9 @@ class HasScope(permissions.BasePermission):
             raise ImproperlyConfigured(f"{type(view).__name__} must declare scope_resource")
         if not hasattr(view, request.method.lower()):
             return True  # the view answers 405 itself; nothing is read or written
-        if is_staff_session(request):
-            return True
-        token = request.auth
-        if not isinstance(token, APIToken):
+        if not (is_staff_session(request) or isinstance(request.auth, APIToken)):
             return False
         needed = required_scope(resource, request.method)
-        if scopes.grants(token.scopes, needed):
+        if request_grants(request, needed):
             return True
-        raise ScopeDenied(needed, token.scopes)
+        raise ScopeDenied(needed, request.auth.scopes)
