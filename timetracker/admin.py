@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import UserProfile
+from .models import IdempotencyKey, UserProfile
 
 User = get_user_model()
 
@@ -30,3 +30,21 @@ class TimeTrackerUserAdmin(UserAdmin):
     @admin.display(description="Timezone", ordering="profile__timezone")
     def timezone(self, user):
         return getattr(getattr(user, "profile", None), "timezone", "")
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Read-only: what a retried POST will replay (kept 24 hours)."""
+
+    list_display = ("key", "token", "status_code", "created_at")
+    list_select_related = ("token",)
+    search_fields = ("key", "token__name", "token__prefix")
+    list_filter = ("status_code",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("token", "key", "request_fingerprint", "status_code", "response_body", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
