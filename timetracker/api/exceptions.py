@@ -86,44 +86,59 @@ def _message(detail) -> str:
     return str(detail)
 
 
-def api_exception_handler(exc, context):
+def as_api_exception(exc):
+    """Django, domain and database errors as the DRF exception a client should see; None if unexpected."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    elif isinstance(exc, DomainError):
-        exc = APIError(exc.message, status_code=exc.status_code, error=exc.error, error_code=exc.error_code)
-    elif isinstance(exc, IntegrityError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DomainError):
+        return APIError(exc.message, status_code=exc.status_code, error=exc.error, error_code=exc.error_code)
+    if isinstance(exc, IntegrityError):
         # A concurrent write won a uniqueness race the validators had checked a moment before.
-        exc = APIError("The change conflicts with the current data; reload and retry.", status_code=409)
+        return APIError("The change conflicts with the current data; reload and retry.", status_code=409)
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    return None
 
+
+def error_headers(exc) -> dict[str, str]:
     headers = {}
-    if isinstance(exc, exceptions.ValidationError):
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    return headers
+
+
+def log_unexpected(exc):
+    logger.exception("Unhandled error in API view", exc_info=exc)
+
+
+def api_exception_handler(exc, context):
+    api_exc = as_api_exception(exc)
+    if api_exc is None:
+        log_unexpected(exc)
+        code = status.HTTP_500_INTERNAL_SERVER_ERROR
+        body = error_body(code, "An unexpected error occurred. It has been logged.")
+    elif isinstance(api_exc, exceptions.ValidationError):
         code = status.HTTP_400_BAD_REQUEST
         body = error_body(
             code, "Validation failed", error="Validation failed", error_code="validation_error",
-            errors=validation_errors(exc.detail),
+            errors=validation_errors(api_exc.detail),
         )
-    elif isinstance(exc, exceptions.APIException):
-        code = exc.status_code
-        body = error_body(
-            code, _message(exc.detail), error=getattr(exc, "error", None),
-            error_code=getattr(exc, "error_code", None), **getattr(exc, "extra", {}),
-        )
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait))
     else:
-        logger.exception("Unhandled error in API view", exc_info=exc)
-        code = status.HTTP_500_INTERNAL_SERVER_ERROR
-        body = error_body(code, "An unexpected error occurred. It has been logged.")
+        code = api_exc.status_code
+        body = error_body(
+            code, _message(api_exc.detail), error=getattr(api_exc, "error", None),
+            error_code=getattr(api_exc, "error_code", None), **getattr(api_exc, "extra", {}),
+        )
 
     set_rollback()
     _render_as_json_unless_staff_browsing(context.get("request"))
-    return Response(body, status=code, headers=headers)
+    return Response(body, status=code, headers=error_headers(api_exc))
 
 
 def _render_as_json_unless_staff_browsing(request):
