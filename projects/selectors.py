@@ -1,8 +1,18 @@
 """Reads of clients, projects and tasks shared by the APIs."""
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from .models import Client, Project, Task
+
+
+def task_estimates(tasks) -> dict:
+    """Estimated minutes of these tasks: all, active (not done) and completed (done). One query."""
+    done = Q(status=Task.Status.DONE)
+    return tasks.aggregate(
+        total=Sum("estimated_minutes", default=0),
+        active=Sum("estimated_minutes", filter=~done, default=0),
+        completed=Sum("estimated_minutes", filter=done, default=0),
+    )
 
 
 def search_projects(query: str, limit: int):

@@ -34,6 +34,11 @@ def time_totals(queryset) -> dict:
     return totals
 
 
+def whole_minutes(seconds: int | None) -> int:
+    """Seconds as whole minutes, rounded half-up (what the minute-based APIs show)."""
+    return ((seconds or 0) + 30) // 60
+
+
 def seconds_to_hours(seconds: int) -> float:
     """Hours rounded half-up to two decimals (25 minutes → 0.42)."""
     return float((Decimal(seconds or 0) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
@@ -47,6 +52,21 @@ def search_time_entries(viewer, query: str, limit: int):
         .filter(Q(notes__icontains=query) | Exists(tagged))
         .select_related("project")
         .order_by("-start_time", "-id")[:limit]
+    )
+
+
+def time_totals_by_project(queryset):
+    """Finished time per project with its client, one row per project, by project name: rows of
+    project_id, project_name, client_id, client_name, total, billable (seconds)."""
+    return (
+        queryset.finished()
+        .values("project_id", project_name=F("project__name"), client_id=F("project__client_id"),
+                client_name=F("project__client__name"))
+        .annotate(
+            total=Sum("duration_seconds", default=0),
+            billable=Sum("duration_seconds", filter=Q(billable=True), default=0),
+        )
+        .order_by("project_name", "project_id")
     )
 
 

@@ -82,9 +82,14 @@ def _check_task_in_project(task, project):
         raise ValidationError({"task_id": ["The task belongs to another project."]})
 
 
+MAX_DURATION = datetime.timedelta(days=366)
+
+
 def _check_times(start_time, end_time):
     if end_time is not None and end_time <= start_time:
         raise ValidationError({"end_time": ["end_time must be after start_time."]})
+    if end_time is not None and end_time - start_time > MAX_DURATION:
+        raise ValidationError({"end_time": ["An entry cannot be longer than 366 days."]})
     if end_time is None and start_time > timezone.now():
         raise ValidationError({"start_time": ["A running timer cannot start in the future."]})
 

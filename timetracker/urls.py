@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("teamwork/", include("timeentries.compat.teamwork.urls")),
+    path("codebase/", include("timeentries.compat.codebase.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/openapi.json", SpectacularAPIView.as_view(), name="openapi-json"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,356 @@
+"""Teamwork routes: each view parses Teamwork's request, calls the shared services and selectors,
+and renders Teamwork's JSON."""
+
+import datetime
+import math
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from projects.models import Project, Task, Tasklist
+from projects.selectors import task_estimates
+from timetracker.api.compat import CompatAPIView, UnprocessableEntity
+from timetracker.dates import make_aware_in
+from timetracker.models import user_timezone
+
+from ... import services
+from ...models import TimeEntry
+from ...selectors import time_entries_visible_to, time_totals, time_totals_by_project
+from . import wire
+from .params import TeamworkParams
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PROJECT_TOTALS_PAGE_SIZE = 100
+SORT_FIELDS = {
+    "date": ["start_time"],
+    "user": ["user__last_name", "user__first_name", "user__username"],
+    "task": ["task__name"],
+    "tasklist": ["task__tasklist__name"],
+    "project": ["project__name"],
+    "company": ["project__client__name"],
+    "dateupdated": ["updated_at"],
+}
+
+
+def ok(**body) -> dict:
+    return {"STATUS": "OK", **body}
+
+
+class JSONOnly(BaseContentNegotiation):
+    """Teamwork answers JSON whatever the Accept header says (its URLs end in .json)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class TeamworkView(CompatAPIView):
+    renderer_classes = [JSONRenderer]
+    parser_classes = []  # bodies are read by wire.read_time_entry: an unreadable one is a 422, not a 400
+    content_negotiation_class = JSONOnly
+
+    def render_error(self, status_code, messages):
+        return Response({"MESSAGE": " ".join(messages), "STATUS": "Error"}, status=status_code)
+
+    @cached_property
+    def params(self) -> TeamworkParams:
+        return TeamworkParams(self.request.query_params)
+
+    @cached_property
+    def viewer_tz(self):
+        return user_timezone(self.request.user)
+
+    def entries(self, *, include_deleted=False):
+        """Finished entries the caller may see, narrowed by the filters lists and totals share:
+        ``userId``, ``fromdate/fromtime/todate/totime`` (caller's timezone) and ``projectType``."""
+        entries = time_entries_visible_to(self.request.user, include_deleted=include_deleted).finished()
+        user_id = self.params.integer("userId")
+        if user_id:  # Teamwork's 0 means every user
+            entries = entries.filter(user_id=user_id)
+        start, end = self.params.instant_range(self.viewer_tz)
+        if start:
+            entries = entries.filter(start_time__gte=start)
+        if end:
+            entries = entries.filter(start_time__lt=end)
+        project_type = self.params.choice("projectType", ["all", "active", "archived"], "all")
+        if project_type == "active":
+            entries = entries.exclude(project__status=Project.Status.ARCHIVED)
+        elif project_type == "archived":
+            entries = entries.filter(project__status=Project.Status.ARCHIVED)
+        return entries
+
+    def page(self, queryset, *, default_size=MAX_PAGE_SIZE):
+        """One page of ``queryset`` and Teamwork's paging headers."""
+        page = self.params.integer("page", minimum=1) or 1
+        size = min(self.params.integer("pageSize", minimum=1) or default_size, MAX_PAGE_SIZE)
+        records = queryset.count()
+        offset = (page - 1) * size
+        rows = list(queryset[offset : offset + size]) if offset < records else []
+        headers = {"X-Page": str(page), "X-Pages": str(math.ceil(records / size)), "X-Records": str(records)}
+        return rows, headers
+
+
+# Lists and creation
+
+
+class TimeEntryListView(TeamworkView):
+    """``GET /time_entries.json`` (``/projects/{id}/…``, ``/tasks/{id}/…`` narrow it) and, on the project and
+    task routes, ``POST`` to log time there."""
+
+    def scope(self, entries):
+        project_id = self.params.integer("projectId")
+        return entries.filter(project_id=project_id) if project_id is not None else entries
+
+    def get(self, request, **kwargs):
+        entries = self.scope(self.entries(include_deleted=self.params.boolean("showDeleted")))
+        entries = self.filter(entries)
+        rows, headers = self.page(
+            entries.select_related("project__client", "user", "task__tasklist").prefetch_related("tags")
+        )
+        tz = self.viewer_tz
+        return Response(ok(**{"time-entries": [wire.render_entry(entry, viewer_tz=tz) for entry in rows]}),
+                        headers=headers)
+
+    def filter(self, entries):
+        params = self.params
+        billable = params.choice("billableType", ["all", "billable", "nonbillable"], "all")
+        if billable != "all":
+            entries = entries.filter(billable=billable == "billable")
+        invoiced = params.choice("invoicedType", ["all", "invoiced", "noninvoiced"], "all")
+        if invoiced == "invoiced":
+            entries = entries.exclude(invoice_number="")
+        elif invoiced == "noninvoiced":
+            entries = entries.filter(invoice_number="")
+        tag_ids = params.integers("tagIds")
+        if tag_ids:
+            tagged = TimeEntry.tags.through.objects.filter(timeentry_id=OuterRef("pk"), tag_id__in=tag_ids)
+            entries = entries.filter(Exists(tagged))
+        updated_after = params.timestamp("updatedAfterDate")
+        if updated_after:
+            entries = entries.filter(updated_at__gt=updated_after)
+        sort = params.choice("sortby", list(SORT_FIELDS), "date")
+        descending = params.choice("sortorder", ["asc", "desc"], "asc") == "desc"
+        order = [*SORT_FIELDS[sort], "start_time", "id"]
+        return entries.order_by(*[f"-{field}" if descending else field for field in order])
+
+
+class ProjectTimeEntriesView(TimeEntryListView):
+    @cached_property
+    def project(self):
+        return get_object_or_404(Project, pk=self.kwargs["project_id"])
+
+    def scope(self, entries):
+        return entries.filter(project=self.project)
+
+    def post(self, request, project_id):
+        entry = create_entry(request, project=self.project)
+        return created({"timeLogId": str(entry.pk)}, entry)
+
+
+class TaskTimeEntriesView(TimeEntryListView):
+    @cached_property
+    def task(self):
+        return get_object_or_404(Task.objects.select_related("project"), pk=self.kwargs["task_id"])
+
+    def scope(self, entries):
+        return entries.filter(task=self.task)
+
+    def post(self, request, task_id):
+        entry = create_entry(request, project=self.task.project, task=self.task)
+        return created({"id": str(entry.pk)}, entry)
+
+
+def created(body, entry):
+    return Response(
+        ok(**body), status=status.HTTP_201_CREATED,
+        headers={"id": str(entry.pk), "Location": f"/teamwork/time_entries/{entry.pk}.json"},
+    )
+
+
+def _person(data, default):
+    if data.get("person-id") in (None, ""):
+        return default
+    person_id = wire.as_int(data["person-id"], "person-id")
+    person = get_user_model().objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        raise UnprocessableEntity(f"There is no person with id {person_id}.")
+    return person
+
+
+def _minutes(data, *, default_hours=0, default_minutes=0) -> int:
+    hours = wire.as_int(data["hours"], "hours") if data.get("hours") not in (None, "") else default_hours
+    minutes = wire.as_int(data["minutes"], "minutes") if data.get("minutes") not in (None, "") else default_minutes
+    total = hours * 60 + minutes
+    if total <= 0:
+        raise UnprocessableEntity("The time logged (hours and minutes) must be more than zero.")
+    return total
+
+
+def _start(day, time_of_day, tz):
+    """The start instant: the given local time, or local midnight when the client gave only a date."""
+    return make_aware_in(datetime.datetime.combine(day, time_of_day or datetime.time.min), tz)
+
+
+def create_entry(request, *, project, task=None) -> TimeEntry:
+    data = wire.read_time_entry(request.body)
+    person = _person(data, request.user)
+    services.check_can_act_for(request.user, person)
+    tz = user_timezone(person)
+    day = wire.as_date(data["date"], "date") if data.get("date") else timezone.now().astimezone(tz).date()
+    time_of_day = wire.as_time(data["time"], "time") if data.get("time") else None
+    start = _start(day, time_of_day, tz)
+    return services.time_entry_create(
+        user=person, project=project, task=task, start_time=start,
+        end_time=start + datetime.timedelta(minutes=_minutes(data)), has_start_time=time_of_day is not None,
+        notes=str(data.get("description") or ""), tags=_tags(data),
+        billable=wire.as_bool(data["isbillable"], "isbillable") if data.get("isbillable") not in (None, "") else None,
+        source=TimeEntry.Source.TEAMWORK,
+    )
+
+
+def _tags(data):
+    tags = data.get("tags")
+    if tags is None or isinstance(tags, str) or (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        return tags
+    raise UnprocessableEntity("'tags' must be a comma-separated string of tag names.")
+
+
+# One entry
+
+
+class TimeEntryDetailView(TeamworkView):
+    """``GET``, ``PUT`` and ``DELETE /time_entries/{id}.json``; another user's entry is a 404 for a non-admin."""
+
+    def get_entry(self, entry_id):
+        return get_object_or_404(
+            time_entries_visible_to(self.request.user)
+            .select_related("project__client", "user", "task__tasklist")
+            .prefetch_related("tags"),
+            pk=entry_id,
+        )
+
+    def get(self, request, entry_id):
+        return Response(ok(**{"time-entry": wire.render_entry(self.get_entry(entry_id), viewer_tz=self.viewer_tz)}))
+
+    def put(self, request, entry_id):
+        entry = self.get_entry(entry_id)
+        services.time_entry_update(entry=entry, **entry_changes(request, entry))
+        return Response(ok())
+
+    def delete(self, request, entry_id):
+        services.time_entry_delete(entry=self.get_entry(entry_id))
+        return Response(ok())
+
+
+def entry_changes(request, entry) -> dict:
+    """The changes a partial ``time-entry`` body asks for, as keyword arguments of time_entry_update."""
+    data = wire.read_time_entry(request.body)
+    changes = {}
+    if "description" in data:
+        changes["notes"] = str(data["description"] or "")
+    if data.get("person-id") not in (None, ""):
+        person = _person(data, entry.user)
+        services.check_can_act_for(request.user, person)
+        changes["user"] = person
+    if data.get("project-id") not in (None, ""):
+        project_id = wire.as_int(data["project-id"], "project-id")
+        changes["project"] = Project.objects.filter(pk=project_id).first()
+        if changes["project"] is None:
+            raise UnprocessableEntity(f"There is no project with id {project_id}.")
+    if data.get("isbillable") not in (None, ""):
+        changes["billable"] = wire.as_bool(data["isbillable"], "isbillable")
+    if "tags" in data:
+        changes["tags"] = _tags(data) or []
+    if any(data.get(key) not in (None, "") for key in ("date", "time", "hours", "minutes")):
+        changes.update(_new_times(data, entry, changes.get("user", entry.user)))
+    return changes
+
+
+def _new_times(data, entry, person) -> dict:
+    tz = user_timezone(person)
+    local = entry.start_time.astimezone(tz)
+    day = wire.as_date(data["date"], "date") if data.get("date") else local.date()
+    if data.get("time"):
+        time_of_day = wire.as_time(data["time"], "time")
+    else:
+        time_of_day = local.time().replace(tzinfo=None) if entry.has_start_time else None
+    start = _start(day, time_of_day, tz)
+    if data.get("hours") in (None, "") and data.get("minutes") in (None, ""):
+        duration = entry.end_time - entry.start_time
+    else:
+        current = round(entry.duration_seconds / 60)
+        duration = datetime.timedelta(
+            minutes=_minutes(data, default_hours=current // 60, default_minutes=current % 60)
+        )
+    return {"start_time": start, "end_time": start + duration, "has_start_time": time_of_day is not None}
+
+
+# Totals
+
+
+class TimeTotalView(TeamworkView):
+    """``GET /time/total.json``: the caller's visible time (everyone's for an admin)."""
+
+    def get(self, request):
+        return Response(ok(**{"time-totals": wire.render_time_totals(time_totals(self.entries()))}))
+
+
+class ProjectTimeTotalView(TeamworkView):
+    def get(self, request, project_id):
+        project = get_object_or_404(Project.objects.select_related("client"), pk=project_id)
+        body = self.project_body(project)
+        body.update(self.totals(self.entries().filter(project=project), project.tasks.all()))
+        return Response(ok(projects=[body]))
+
+    @staticmethod
+    def project_body(project):
+        return {"id": str(project.pk), "name": project.name, "company": wire.render_company(project)}
+
+    @staticmethod
+    def totals(entries, tasks):
+        return {
+            "time-totals": wire.render_time_totals(time_totals(entries)),
+            "time-estimates": wire.render_time_estimates(task_estimates(tasks)),
+        }
+
+
+class TasklistTimeTotalView(ProjectTimeTotalView):
+    def get(self, request, tasklist_id):
+        tasklist = get_object_or_404(Tasklist.objects.select_related("project__client"), pk=tasklist_id)
+        body = self.project_body(tasklist.project)
+        body["tasklist"] = {
+            "id": str(tasklist.pk), "name": tasklist.name,
+            **self.totals(self.entries().filter(task__tasklist=tasklist), tasklist.tasks.all()),
+        }
+        return Response(ok(projects=[body]))
+
+
+class TaskTimeTotalView(ProjectTimeTotalView):
+    def get(self, request, task_id):
+        task = get_object_or_404(Task.objects.select_related("project__client", "tasklist"), pk=task_id)
+        body = self.project_body(task.project)
+        body["tasklist"] = {
+            "id": wire.id_or_empty(task.tasklist_id), "name": task.tasklist.name if task.tasklist else "",
+            "task": {
+                "id": str(task.pk), "name": task.name,
+                **self.totals(self.entries().filter(task=task), Task.objects.filter(pk=task.pk)),
+            },
+        }
+        return Response(ok(projects=[body]))
+
+
+class ProjectsTimeTotalView(TeamworkView):
+    """``GET /projects/time/total.json``: per project with time in the period, by project name, paged."""
+
+    def get(self, request):
+        rows, headers = self.page(time_totals_by_project(self.entries()), default_size=DEFAULT_PROJECT_TOTALS_PAGE_SIZE)
+        return Response(ok(projects=[wire.render_project_total_row(row) for row in rows]), headers=headers)
