@@ -12,6 +12,16 @@ from apitokens.services import api_token_create
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with empty rate-limit counters (they live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, *, is_staff=False, timezone=None, **fields):

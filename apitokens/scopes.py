@@ -17,6 +17,8 @@ SCOPES = {
     "write:clients": "Create and update clients",
     "read:reports": "View reports and analytics",
     "read:users": "View user information",
+    "read:inventory": "View inventory: stock items, warehouses, stock levels and inventory reports",
+    "write:inventory": "Change inventory: items, warehouses, stock movements and transfers",
     ADMIN_ALL: "Full administrative access (use with caution)",
 }
 

@@ -86,6 +86,7 @@ class Task(TimeStampedModel):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
+    MAX_ESTIMATED_MINUTES = 10_000_000  # about 19 years: anything more is a typo
     HIGHEST_PRIORITY = 1
     LOWEST_PRIORITY = 5
     DEFAULT_PRIORITY = 3
@@ -100,7 +101,9 @@ class Task(TimeStampedModel):
         validators=[MinValueValidator(HIGHEST_PRIORITY), MaxValueValidator(LOWEST_PRIORITY)],
         help_text="1 (highest) to 5 (lowest).",
     )
-    estimated_minutes = models.PositiveIntegerField(null=True, blank=True)
+    estimated_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MAX_ESTIMATED_MINUTES)]
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
     )

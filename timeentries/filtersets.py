@@ -1,22 +1,18 @@
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.db.models.functions import Lower
-from rest_framework.exceptions import PermissionDenied
 
-from timetracker.access import is_admin
+from timetracker.access import check_may_access_user
 from timetracker.api.filters import CommaListFilter, DateOrDateTimeFilter, IdFilter, StrictBooleanFilter
 from timetracker.dates import end_bound, start_bound
 from timetracker.models import user_timezone
 
-from .models import TimeEntry
+from .models import TimeEntry, tag_key
 
 
 def entries_tagged_any(queryset, names):
     """Entries carrying at least one of the tag names (case-insensitive)."""
     through = TimeEntry.tags.through
-    tagged = through.objects.annotate(lname=Lower("tag__name")).filter(
-        timeentry_id=OuterRef("pk"), lname__in=[name.lower() for name in names]
-    )
+    tagged = through.objects.filter(timeentry_id=OuterRef("pk"), tag__key__in=[tag_key(name) for name in names])
     return queryset.filter(Exists(tagged))
 
 
@@ -42,9 +38,7 @@ class TimeEntryFilterSet(django_filters.FilterSet):
         return user_timezone(self.request.user)
 
     def filter_user(self, queryset, name, value):
-        viewer = self.request.user
-        if value != viewer.pk and not is_admin(viewer):
-            raise PermissionDenied("Only admins may see other users' time entries.")
+        check_may_access_user(self.request.user, value)
         return queryset.filter(user_id=value)
 
     def filter_start(self, queryset, name, value):

@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.core.exceptions import ValidationError
 
 DEFAULT_TAG_COLOR = "#2f8de4"
 
 
+def tag_key(name: str) -> str:
+    """What makes two tag names the same: case and surrounding spaces don't count (``Ärger`` = `` ärger``)."""
+    return name.strip().casefold()
+
+
 class Tag(models.Model):
-    """A label on time entries. Names are unique regardless of case."""
+    """A label on time entries. Names are unique regardless of case (compared by ``key``, which both
+    databases index alike, unlike LOWER(), which SQLite applies to ASCII letters only)."""
 
     name = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, unique=True, editable=False)
     color = models.CharField(
         max_length=7,
         default=DEFAULT_TAG_COLOR,
@@ -19,21 +26,22 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_unique_ci")]
 
     def __str__(self):
         return self.name
 
+    def clean(self):
+        if Tag.objects.filter(key=tag_key(self.name)).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": "A tag with this name already exists (names ignore case)."})
+
     def save(self, *args, **kwargs):
         self.name = self.name.strip()
+        self.key = tag_key(self.name)
         self.color = self.color.lower()
         super().save(*args, **kwargs)
 
 
 class TimeEntryQuerySet(models.QuerySet):
-    def alive(self):
-        return self.filter(deleted_at__isnull=True)
-
     def finished(self):
         """Entries with an end: what totals and reports count (a running timer is not yet time)."""
         return self.filter(end_time__isnull=False)

@@ -4,23 +4,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
-from timetracker.access import is_admin
+from timetracker.access import check_may_access_user, is_admin
 
 from .models import TimeEntry
 
 
-def time_entries_visible_to(viewer, *, include_deleted=False):
-    """Every entry for an admin, the viewer's own for everyone else."""
+def time_entries_visible_to(viewer, *, include_deleted=False, user_id=None):
+    """Every entry for an admin, the viewer's own for everyone else; ``user_id`` narrows to one user,
+    which for a non-admin must be themselves (Forbidden otherwise)."""
+    check_may_access_user(viewer, user_id)
     manager = TimeEntry.all_objects if include_deleted else TimeEntry.objects
     queryset = manager.all()
     if not is_admin(viewer):
         queryset = queryset.filter(user=viewer)
+    if user_id is not None:
+        queryset = queryset.filter(user_id=user_id)
     return queryset
 
 
-def time_entry_visible(viewer, pk, *, include_deleted=False) -> TimeEntry:
-    """One entry the viewer may see; DoesNotExist for another user's (indistinguishable from a missing one)."""
-    return time_entries_visible_to(viewer, include_deleted=include_deleted).get(pk=pk)
+def running_timer(user) -> TimeEntry | None:
+    return TimeEntry.objects.running().filter(user=user).first()
 
 
 def time_totals(queryset) -> dict:

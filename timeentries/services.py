@@ -4,14 +4,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
-from timetracker.access import is_admin
+from timetracker.access import check_may_access_user
 from timetracker.errors import Conflict, DomainError
 from timetracker.services import apply_changes
 
-from .models import Tag, TimeEntry
+from .models import Tag, TimeEntry, tag_key
 
 ENTRY_FIELDS = {
     "user", "project", "task", "start_time", "end_time", "has_start_time", "notes", "billable",
@@ -46,8 +45,8 @@ def parse_tag_names(value) -> list[str]:
     names, seen = [], set()
     for part in parts:
         name = str(part).strip()
-        if name and name.lower() not in seen:
-            seen.add(name.lower())
+        if name and tag_key(name) not in seen:
+            seen.add(tag_key(name))
             names.append(name)
     return names
 
@@ -57,15 +56,15 @@ def tags_from_names(names) -> list[Tag]:
     names = parse_tag_names(names)
     if not names:
         return []
-    wanted = {name.lower(): name for name in names}
-    existing = {tag.name.lower(): tag for tag in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=wanted)}
+    wanted = {tag_key(name): name for name in names}
+    existing = {tag.key: tag for tag in Tag.objects.filter(key__in=wanted)}
     for key, name in wanted.items():
         if key not in existing:
             try:
                 with transaction.atomic():
                     existing[key] = Tag.objects.create(name=name)
             except IntegrityError:  # created by a concurrent request a moment ago
-                existing[key] = Tag.objects.get(name__iexact=name)
+                existing[key] = Tag.objects.get(key=key)
     return [existing[key] for key in wanted]
 
 
@@ -92,6 +91,8 @@ def _check_times(start_time, end_time):
         raise ValidationError({"end_time": ["An entry cannot be longer than 366 days."]})
     if end_time is None and start_time > timezone.now():
         raise ValidationError({"start_time": ["A running timer cannot start in the future."]})
+    if end_time is None and timezone.now() - start_time > MAX_DURATION:
+        raise ValidationError({"start_time": ["A running timer cannot have started more than 366 days ago."]})
 
 
 def time_entry_check(*, user, project, task, start_time, end_time, entry=None) -> None:
@@ -213,29 +214,21 @@ def timer_start(*, user, project, task=None, notes="", tags=None, billable=None)
     )
 
 
-def running_timer(user) -> TimeEntry | None:
-    return TimeEntry.objects.running().filter(user=user).first()
-
-
 @transaction.atomic
 def timer_stop(*, user) -> TimeEntry:
     entry = TimeEntry.objects.select_for_update().running().filter(user=user).first()
     if entry is None:
         raise NoActiveTimer()
-    # The end must come after the start even if the clock has not moved (or the start was set ahead).
-    entry.end_time = max(timezone.now(), entry.start_time + datetime.timedelta(microseconds=1))
+    # The end must come after the start even if the clock has not moved, and a timer forgotten for
+    # longer than an entry may last stops at that length.
+    entry.end_time = min(
+        max(timezone.now(), entry.start_time + datetime.timedelta(microseconds=1)), entry.start_time + MAX_DURATION
+    )
     entry.duration_seconds = duration_seconds(entry.start_time, entry.end_time)
     entry.save(update_fields=["end_time", "duration_seconds", "updated_at"])
     return entry
 
 
-class NotAllowed(DomainError):
-    status_code = 403
-    error_code = "forbidden"
-    error = "Forbidden"
-
-
 def check_can_act_for(actor, user) -> None:
     """Only admins may log or change time for somebody else."""
-    if user.pk != actor.pk and not is_admin(actor):
-        raise NotAllowed("Only admins may log or change time for other users.")
+    check_may_access_user(actor, user.pk)

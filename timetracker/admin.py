@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from .models import IdempotencyKey, UserProfile
+from .models import IdempotencyKey, SiteSettings, UserProfile
 
 User = get_user_model()
 
@@ -48,3 +51,25 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """The Settings page: the list goes straight to the one row; it cannot be added twice or deleted."""
+
+    fieldsets = (
+        ("Modules", {"fields": ("inventory_enabled",)}),
+        ("Inventory", {"fields": ("default_currency",)}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row = SiteSettings.load()
+        return redirect(reverse(f"{self.admin_site.name}:timetracker_sitesettings_change", args=[row.pk]))

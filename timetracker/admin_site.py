@@ -12,7 +12,7 @@ class TimeTrackerAdminSite(admin.AdminSite):
     index_title = "Administration"
 
     # Models whose admin pages live at a friendlier URL than /admin/<app>/<model>/.
-    custom_prefixes = {("apitokens", "apitoken"): "api-tokens/"}
+    custom_prefixes = {("apitokens", "apitoken"): "api-tokens/", ("timetracker", "sitesettings"): "settings/"}
 
     def get_urls(self):
         urls = super().get_urls()

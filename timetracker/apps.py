@@ -6,4 +6,4 @@ class TimeTrackerConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import signals  # noqa: F401  (creates a profile for every new user)
+        from . import checks, signals  # noqa: F401  (registers the checks; creates a profile for every new user)

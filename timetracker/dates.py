@@ -3,6 +3,17 @@
 import datetime
 import zoneinfo
 
+# Years the APIs accept. Far-off years would overflow when converted between timezones or
+# moved by a day, and no time entry lives there.
+MIN_YEAR, MAX_YEAR = 1900, 9998
+
+
+def check_supported(value: datetime.date | datetime.datetime):
+    """``value`` itself, or ValueError if its year is outside MIN_YEAR..MAX_YEAR."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"Dates must lie between the years {MIN_YEAR} and {MAX_YEAR}.")
+    return value
+
 
 def local_day_start(day: datetime.date, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
     """The instant a calendar day begins in ``tz``."""
@@ -21,6 +32,18 @@ def make_aware_in(value: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.d
     return value
 
 
+def local_instant(value: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """Like make_aware_in, but a wall-clock time that does not exist in ``tz`` (skipped by a DST change)
+    is a ValueError instead of being shifted silently."""
+    check_supported(value)
+    if value.tzinfo is not None:
+        return value
+    aware = value.replace(tzinfo=tz)
+    if aware.astimezone(datetime.timezone.utc).astimezone(tz).replace(tzinfo=None) != value:
+        raise ValueError(f"{value:%Y-%m-%d %H:%M} does not exist in {tz} (the clocks skip it).")
+    return aware
+
+
 def local_date(instant: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.date:
     return instant.astimezone(tz).date()
 
@@ -36,7 +59,7 @@ def parse_date_or_datetime(raw: str) -> datetime.date | datetime.datetime:
         value = None
     if value is None:
         raise ValueError(f"'{raw}' is not an ISO 8601 date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM:SSZ).")
-    return value
+    return check_supported(value)
 
 
 def start_bound(value: datetime.date | datetime.datetime, tz) -> datetime.datetime:

@@ -16,6 +16,12 @@ class DomainError(Exception):
         self.message = message
 
 
+class Forbidden(DomainError):
+    status_code = 403
+    error_code = "forbidden"
+    error = "Forbidden"
+
+
 class Conflict(DomainError):
     status_code = 409
     error_code = "conflict"

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 
@@ -64,3 +65,43 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.status_code})"
+
+
+# The ISO 4217 format (three capital letters); whether the code is on the ISO list is not checked.
+validate_currency_code = RegexValidator(r"^[A-Z]{3}$", "Enter a currency code of three capital letters, e.g. EUR.")
+
+
+def default_currency():
+    return settings.DEFAULT_CURRENCY
+
+
+class SiteSettings(models.Model):
+    """Site-wide settings, one row (pk=1) edited on the admin's Settings page; read it with ``load()``."""
+
+    SINGLETON_PK = 1
+
+    inventory_enabled = models.BooleanField(
+        "inventory module enabled", default=False,
+        help_text="Switches on stock items, warehouses and movements: the /api/v1/inventory/ endpoints answer "
+        "403 module_disabled while this is off.",
+    )
+    default_currency = models.CharField(
+        max_length=3, default=default_currency, validators=[validate_currency_code],
+        help_text="ISO 4217 code (e.g. EUR) given to new stock items and used by the valuation report by default.",
+    )
+
+    class Meta:
+        verbose_name = "settings"
+        verbose_name_plural = "settings"
+
+    def __str__(self):
+        return "Settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """The settings row, created with the defaults on first use."""
+        return cls.objects.get_or_create(pk=cls.SINGLETON_PK)[0]

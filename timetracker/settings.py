@@ -53,6 +53,7 @@ USE_I18N = True
 LANGUAGE_CODE = "en-us"
 
 APP_VERSION = "1.0.0"
+DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "EUR")  # ISO 4217; the Settings page starts from it
 
 INSTALLED_APPS = [
     "timetracker.admin_apps.TimeTrackerAdminConfig",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -74,7 +76,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "timetracker.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),  # runserver serves static files in DEBUG
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,14 +129,59 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves hashed, compressed files collected by `manage.py collectstatic` (WhiteNoise).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "timetracker.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "timetracker.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": env("LOG_FORMAT", "json"),
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Our request log replaces Django's; its 4xx/5xx warnings would say the same again.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_header = env("SECURE_PROXY_SSL_HEADER", [], list)
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if len(_proxy_header) == 2 else None
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", not DEBUG, bool)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG, bool)
+SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", not DEBUG, bool)
+SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", not DEBUG, bool)
+CSRF_COOKIE_SECURE = env("CSRF_COOKIE_SECURE", not DEBUG, bool)
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS", [], list)
+
+# CORS for browser clients: off unless origins are listed (CORS_ALLOWED_ORIGINS=https://app.example.com,...).
+CORS_ALLOWED_ORIGINS = env("CORS_ALLOWED_ORIGINS", [], list)
+CORS_URLS_REGEX = r"^/(api|teamwork|codebase)/.*$"
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "x-api-key", "idempotency-key", "if-none-match",
+                      "x-request-id"]
+CORS_EXPOSE_HEADERS = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after",
+                       "x-page", "x-pages", "x-records", "etag", "x-request-id", "id", "location"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -146,11 +196,12 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "timetracker.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "timetracker.api.exceptions.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "timetracker.api.negotiation.APIContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -165,6 +216,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Rate limits (django-ratelimit rates). Counters live in the "default" cache, which must be shared by
+# every app-server process: set REDIS_URL in production.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = env("RATE_LIMIT_IP_META_KEY", None)  # e.g. HTTP_X_REAL_IP behind a proxy
+RATE_LIMIT_TOKEN_PER_MINUTE = env("RATE_LIMIT_TOKEN_PER_MINUTE", "100/m")
+RATE_LIMIT_TOKEN_PER_HOUR = env("RATE_LIMIT_TOKEN_PER_HOUR", "1000/h")
+RATE_LIMIT_ANONYMOUS = env("RATE_LIMIT_ANONYMOUS", "30/m")
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "timetracker"}}
+# django-ratelimit refuses LocMemCache outright; we allow it for a single process (make run) and warn
+# ourselves when several workers would share it (timetracker.checks).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # API tokens: how often last_used_at may be written for one token (seconds).
 API_TOKEN_LAST_USED_INTERVAL = 60

@@ -1,19 +1,17 @@
 import datetime
 
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apitokens import scopes
 from projects.selectors import search_clients, search_projects, search_tasks
-from timeentries.selectors import search_time_entries, seconds_to_hours, time_by_project, time_entries_visible_to, time_totals
-from timetracker.access import is_admin
+from timeentries.selectors import search_time_entries, seconds_to_hours
+from timetracker.api.base import APIView
 from timetracker.api.permissions import request_grants
 from timetracker.api.params import comma_list_param, date_or_datetime_param, int_param, positive_int_param
-from timetracker.dates import end_bound, local_day_start, start_bound
-from timetracker.models import user_timezone
 
-DEFAULT_REPORT_DAYS = 30
+from ..selectors import report_period, time_summary
+
 ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -27,46 +25,26 @@ class SummaryReportView(APIView):
     scope_resource = "reports"
 
     def get(self, request):
-        viewer = request.user
-        tz = user_timezone(viewer)
-        start_value = date_or_datetime_param(request, "start_date")
-        end_value = date_or_datetime_param(request, "end_date")
-        today = datetime.datetime.now(tz).date()
-        start = start_bound(start_value, tz) if start_value else local_day_start(
-            today - datetime.timedelta(days=DEFAULT_REPORT_DAYS - 1), tz
+        period = report_period(
+            request.user, date_or_datetime_param(request, "start_date"), date_or_datetime_param(request, "end_date")
         )
-        end = end_bound(end_value or today, tz)  # exclusive
-        if end <= start:
-            raise ValidationError({"end_date": ["end_date must not be before start_date."]})
-
-        entries = time_entries_visible_to(viewer).filter(start_time__gte=start, start_time__lt=end)
-        project_id = int_param(request, "project_id")
-        if project_id is not None:
-            entries = entries.filter(project_id=project_id)
-        user_id = int_param(request, "user_id")
-        if user_id is not None:
-            if user_id != viewer.pk and not is_admin(viewer):
-                raise PermissionDenied("Only admins may report on other users' time.")
-            entries = entries.filter(user_id=user_id)
-
-        totals = time_totals(entries)
+        summary = time_summary(
+            viewer=request.user, period=period, project_id=int_param(request, "project_id"),
+            user_id=int_param(request, "user_id"),
+        )
         by_project = [
-            {
-                "project_id": row["project_id"],
-                "project_name": row["project_name"],
-                "hours": seconds_to_hours(row["seconds"]),
-                "entries": row["entries"],
-            }
-            for row in time_by_project(entries)
+            {"project_id": row["project_id"], "project_name": row["project_name"],
+             "hours": seconds_to_hours(row["seconds"]), "entries": row["entries"]}
+            for row in summary["by_project"]
         ]
         return Response(
             {
                 "summary": {
-                    "start_date": _utc(start),
-                    "end_date": _utc(end - datetime.timedelta(microseconds=1)),
-                    "total_hours": seconds_to_hours(totals["total"]),
-                    "billable_hours": seconds_to_hours(totals["billable"]),
-                    "total_entries": totals["entries"],
+                    "start_date": _utc(period.start),
+                    "end_date": _utc(period.end - datetime.timedelta(microseconds=1)),
+                    "total_hours": seconds_to_hours(summary["total"]),
+                    "billable_hours": seconds_to_hours(summary["billable"]),
+                    "total_entries": summary["entries"],
                     "by_project": by_project,
                 }
             }

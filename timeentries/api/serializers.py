@@ -3,8 +3,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from projects.models import Project, Task
-from timetracker.api.serializers import APIModelSerializer, UTCDateTimeField, related_id_field
-from timetracker.dates import make_aware_in
+from timetracker.api.serializers import APIModelSerializer, IdField, UTCDateTimeField, related_id_field
+from timetracker.access import check_may_access_user
+from timetracker.dates import local_instant
 from timetracker.models import user_timezone
 
 from ..models import TimeEntry
@@ -17,7 +18,10 @@ class LocalDateTimeField(UTCDateTimeField):
 
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
-            value = make_aware_in(value, user_timezone(self.context["request"].user))
+            try:
+                value = local_instant(value, user_timezone(self.context["request"].user))
+            except ValueError as exc:
+                raise serializers.ValidationError(str(exc)) from None
         return super().enforce_timezone(value)
 
 
@@ -38,9 +42,22 @@ class TagListField(serializers.Field):
         self.fail("invalid")
 
 
+class UserIdField(IdField):
+    """The entry's user. Checks that the caller may act for that user before looking the user up, so a
+    non-admin learns nothing about which user ids exist."""
+
+    def to_internal_value(self, data):
+        try:
+            check_may_access_user(self.context["request"].user, int(data))
+        except (TypeError, ValueError):
+            pass  # not an id: the lookup below reports it
+        return super().to_internal_value(data)
+
+
 class TimeEntrySerializer(APIModelSerializer):
     user_id = related_id_field(
-        source="user", queryset=get_user_model().objects.filter(is_active=True), label="User", required=False
+        source="user", queryset=get_user_model().objects.filter(is_active=True), label="User", required=False,
+        field_class=UserIdField,
     )
     project_id = related_id_field(source="project", queryset=Project.objects.all(), label="Project")
     task_id = related_id_field(

@@ -1,13 +1,14 @@
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from timetracker.api.base import APIView
 from timetracker.api.idempotency import IdempotentCreateMixin
 from timetracker.api.viewsets import ResourceViewSet
 
 from .. import services
 from ..filtersets import TimeEntryFilterSet
-from ..selectors import time_entries_visible_to
+from ..models import TimeEntry
+from ..selectors import running_timer, time_entries_visible_to
 from .serializers import TimeEntrySerializer, TimerEntrySerializer, TimerStartSerializer
 
 
@@ -27,13 +28,10 @@ class TimeEntryViewSet(IdempotentCreateMixin, ResourceViewSet):
         )
 
     def create_instance(self, data):
-        user = data.pop("user", self.request.user)
-        services.check_can_act_for(self.request.user, user)
-        return services.time_entry_create(user=user, source=services.TimeEntry.Source.API, **data)
+        user = data.pop("user", self.request.user)  # UserIdField has checked the caller may act for them
+        return services.time_entry_create(user=user, source=TimeEntry.Source.API, **data)
 
     def update_instance(self, instance, data):
-        if "user" in data:
-            services.check_can_act_for(self.request.user, data["user"])
         return services.time_entry_update(entry=instance, **data)
 
     def destroy_instance(self, instance):
@@ -45,7 +43,7 @@ class TimerStatusView(APIView):
     scope_resource = "time_entries"
 
     def get(self, request):
-        entry = services.running_timer(request.user)
+        entry = running_timer(request.user)
         if entry is None:
             return Response({"active": False, "timer": None})
         return Response({"active": True, "timer": TimerEntrySerializer(entry, context={"request": request}).data})

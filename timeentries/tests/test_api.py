@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 
@@ -13,6 +14,11 @@ ENTRY_KEYS = {
     "id", "user_id", "project_id", "task_id", "start_time", "end_time", "duration_seconds", "duration_hours",
     "notes", "tags", "billable", "invoice_number", "source", "is_active", "created_at", "updated_at",
 }
+
+
+def an_hour_ago():
+    """A start a running timer may have: an hour ago."""
+    return timezone.now() - datetime.timedelta(hours=1)
 
 
 def at(*args):
@@ -85,6 +91,11 @@ def test_a_time_without_offset_is_read_in_the_users_timezone(make_client, make_u
         ({"project_id": "PROJECT", "start_time": "2024-01-15T09:00:00Z", "end_time": "2024-01-15T10:00:00Z",
           "billable": "perhaps"}, "billable"),
         ({"project_id": "PROJECT", "start_time": "2099-01-15T09:00:00Z"}, "start_time"),
+        ({"project_id": "PROJECT", "start_time": "2020-01-15T09:00:00Z"}, "start_time"),
+        ({"project_id": "PROJECT", "start_time": "9999-12-31T09:00:00Z", "end_time": "9999-12-31T10:00:00Z"},
+         "start_time"),
+        ({"project_id": "PROJECT", "start_time": "2024-01-01T09:00:00Z", "end_time": "2025-06-01T09:00:00Z"},
+         "end_time"),
     ],
 )
 def test_bad_input_is_a_400_on_the_field(api, project, body, field):
@@ -112,10 +123,10 @@ def test_a_task_from_another_project_is_refused(api, project, make_project, make
 
 
 def test_omitting_end_time_starts_a_timer_and_a_second_conflicts(api, project):
-    first = create(api, project_id=project.pk, start_time="2024-01-15T09:00:00Z")
+    first = create(api, project_id=project.pk, start_time=an_hour_ago().isoformat())
     assert first.status_code == 201
     assert first.json()["time_entry"]["is_active"] is True
-    second = create(api, project_id=project.pk, start_time="2024-01-15T10:00:00Z")
+    second = create(api, project_id=project.pk, start_time=timezone.now().isoformat())
     assert second.status_code == 409
     assert second.json()["error_code"] == "timer_already_running"
 
@@ -181,7 +192,7 @@ class TestList:
 
     def test_running_timers_are_left_out_unless_asked_for(self, api, user, project, make_entry):
         done = make_entry(user, project, at(2024, 1, 1, 9))
-        running = make_entry(user, project, at(2024, 1, 2, 9), hours=None)
+        running = make_entry(user, project, an_hour_ago(), hours=None)
         assert [e["id"] for e in api.get("/api/v1/time-entries").json()["time_entries"]] == [done.pk]
         ids = [e["id"] for e in api.get("/api/v1/time-entries?include_active=true").json()["time_entries"]]
         assert ids == [running.pk, done.pk]
@@ -248,7 +259,7 @@ class TestDetail:
         assert entry.deleted_at is not None
 
     def test_a_running_timer_can_be_fetched_by_id(self, api, user, project, make_entry):
-        running = make_entry(user, project, at(2024, 1, 1, 9), hours=None)
+        running = make_entry(user, project, an_hour_ago(), hours=None)
         assert api.get(f"/api/v1/time-entries/{running.pk}").json()["time_entry"]["is_active"] is True
 
     @pytest.mark.parametrize("method", ["get", "patch", "put", "delete"])

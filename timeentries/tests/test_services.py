@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.core.exceptions import ValidationError
 
 from timeentries import services
@@ -10,6 +11,11 @@ from timeentries.models import Tag, TimeEntry
 from timeentries.selectors import seconds_to_hours, time_totals
 
 UTC = datetime.timezone.utc
+
+
+def an_hour_ago():
+    """A start a running timer may have: an hour ago."""
+    return timezone.now() - datetime.timedelta(hours=1)
 
 
 def at(*args):
@@ -43,7 +49,7 @@ def test_delete_is_soft_and_restore_brings_the_entry_back(user, project, make_en
 
 
 def test_restoring_a_running_entry_conflicts_with_another_running_timer(user, project, make_entry):
-    old = make_entry(user, project, at(2024, 1, 1, 9), hours=None)
+    old = make_entry(user, project, an_hour_ago(), hours=None)
     services.time_entry_delete(entry=old)
     services.timer_start(user=user, project=project)
     with pytest.raises(services.TimerAlreadyRunning):
@@ -62,7 +68,7 @@ def test_mark_invoiced_sets_the_number_on_every_entry(user, project, make_entry)
 def test_totals_count_finished_time_only(user, project, make_entry):
     make_entry(user, project, at(2024, 1, 1, 9), hours=2, billable=True)
     make_entry(user, project, at(2024, 1, 2, 9), hours=1, billable=False, invoice_number="INV-1")
-    make_entry(user, project, at(2024, 1, 3, 9), hours=None)  # running
+    make_entry(user, project, an_hour_ago(), hours=None)  # running
     totals = time_totals(TimeEntry.objects.all())
     assert totals == {"total": 3 * 3600, "billable": 2 * 3600, "billed": 3600, "entries": 2}
 

@@ -4,6 +4,7 @@ import base64
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -27,6 +28,11 @@ ESTIMATE_KEYS = {
     "total-mins-estimated", "total-hours-estimated", "active-mins-estimated", "active-hours-estimated",
     "completed-mins-estimated", "completed-hours-estimated",
 }
+
+
+def an_hour_ago():
+    """A start a running timer may have: an hour ago."""
+    return timezone.now() - datetime.timedelta(hours=1)
 
 
 def at(*args):
@@ -378,7 +384,7 @@ class TestListFilters:
         assert response.json()["STATUS"] == "Error" and response.json()["MESSAGE"]
 
     def test_running_timers_are_not_listed(self, tw, user, project, make_entry):
-        make_entry(user, project, at(2024, 1, 1, 9), hours=None)
+        make_entry(user, project, an_hour_ago(), hours=None)
         assert self.ids(tw) == []
 
 

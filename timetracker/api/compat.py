@@ -1,7 +1,9 @@
 """The base of the compatibility APIs (Teamwork, Codebase): v1's tokens and scopes, the peer's error shape."""
 
 from rest_framework import exceptions, status
-from rest_framework.views import APIView, set_rollback
+from rest_framework.views import set_rollback
+
+from .base import APIView
 
 from .exceptions import as_api_exception, error_headers, log_unexpected, validation_errors
 

@@ -8,7 +8,8 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
+from django_ratelimit.exceptions import Ratelimited
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -92,10 +93,15 @@ def as_api_exception(exc):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, Http404):
         return exceptions.NotFound()
+    if isinstance(exc, Ratelimited):  # before PermissionDenied, which it extends
+        return exceptions.Throttled(wait=getattr(exc, "wait", None))
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, DomainError):
         return APIError(exc.message, status_code=exc.status_code, error=exc.error, error_code=exc.error_code)
+    if isinstance(exc, DataError):
+        # Input the database cannot store (a NUL character, a number out of its range).
+        return APIError("The request contains a value the database cannot store.", status_code=400)
     if isinstance(exc, IntegrityError):
         # A concurrent write won a uniqueness race the validators had checked a moment before.
         return APIError("The change conflicts with the current data; reload and retry.", status_code=409)

@@ -38,8 +38,10 @@ class IdempotentCreateMixin:
         token = request.auth
         if not key or not isinstance(token, APIToken):
             return super().create(request, *args, **kwargs)
-        if len(key) > MAX_KEY_LENGTH:
-            raise APIError(f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters.", status_code=400)
+        if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            raise APIError(
+                f"Idempotency-Key must be at most {MAX_KEY_LENGTH} printable characters.", status_code=400
+            )
 
         fingerprint = _fingerprint(request)
         with transaction.atomic():
@@ -51,8 +53,8 @@ class IdempotentCreateMixin:
                         error="Idempotency key reused", error_code="idempotency_key_reused",
                     )
                 return Response(stored.response_body, status=stored.status_code, headers={"Idempotent-Replayed": "true"})
-            if stored:
-                stored.delete()  # expired: the key may be used afresh
+            # Expired keys may be used afresh; clearing them as we go keeps the table small.
+            IdempotencyKey.objects.filter(created_at__lte=timezone.now() - KEY_LIFETIME).delete()
             response = super().create(request, *args, **kwargs)
             if 200 <= response.status_code < 300:
                 IdempotencyKey.objects.create(

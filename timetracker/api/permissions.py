@@ -12,8 +12,11 @@ from .authentication import is_staff_session
 class ScopeDenied(exceptions.PermissionDenied):
     error = "Insufficient permissions"
 
-    def __init__(self, required_scope, available_scopes):
-        super().__init__(f"This endpoint requires the '{required_scope}' scope")
+    def __init__(self, required_scope, available_scopes, alternatives=()):
+        message = f"This endpoint requires the '{required_scope}' scope"
+        if alternatives:
+            message += " (or " + " or ".join(f"'{scope}'" for scope in alternatives) + ")"
+        super().__init__(message)
         self.extra = {"required_scope": required_scope, "available_scopes": sorted(available_scopes)}
 
 
@@ -34,7 +37,9 @@ def required_scope(resource: str, method: str) -> str:
 class HasScope(permissions.BasePermission):
     """Safe methods need ``read:<resource>``, all others ``write:<resource>``.
 
-    A view must declare ``scope_resource``; one that does not is refused (fail closed).
+    A view must declare ``scope_resource``; one that does not is refused (fail closed). A view may
+    also accept the scopes of ``scope_resource_aliases`` (inventory takes ``read:projects`` as the
+    spec says, or ``read:inventory``); the 403 then names ``scope_resource``'s scope and the others.
     """
 
     def has_permission(self, request, view):
@@ -45,7 +50,8 @@ class HasScope(permissions.BasePermission):
             return True  # the view answers 405 itself; nothing is read or written
         if not (is_staff_session(request) or isinstance(request.auth, APIToken)):
             return False
-        needed = required_scope(resource, request.method)
-        if request_grants(request, needed):
+        resources = (resource, *getattr(view, "scope_resource_aliases", ()))
+        needed = [required_scope(name, request.method) for name in resources]
+        if any(request_grants(request, scope) for scope in needed):
             return True
-        raise ScopeDenied(needed, request.auth.scopes)
+        raise ScopeDenied(needed[0], request.auth.scopes, alternatives=needed[1:])

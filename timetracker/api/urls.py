@@ -9,6 +9,7 @@ v1 = [
     path("", include("projects.api.urls")),
     path("", include("timeentries.api.urls")),
     path("", include("reports.api.urls")),
+    path("inventory/", include("inventory.api.urls")),
 ]
 
 urlpatterns = [

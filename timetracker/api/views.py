@@ -7,13 +7,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apitokens.models import APIToken
 from apitokens.scopes import ADMIN_ALL
 from timetracker.access import is_admin
 from timetracker.models import user_timezone
 
+from .base import APIView
 from .exceptions import error_body, error_response
 
 
@@ -34,8 +34,14 @@ class InfoView(APIView):
                     "time_entries": "/api/v1/time-entries",
                     "tasks": "/api/v1/tasks",
                     "clients": "/api/v1/clients",
+                    "timer": "/api/v1/timer/status",
+                    "search": "/api/v1/search",
+                    "reports": "/api/v1/reports/summary",
+                    "inventory": "/api/v1/inventory/items",
                     "users_me": "/api/v1/users/me",
                     "health": "/api/v1/health",
+                    "teamwork": "/teamwork/time_entries.json",
+                    "codebase": "/codebase/{project}/time_sessions",
                 },
             }
         )
@@ -46,6 +52,7 @@ class HealthView(APIView):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    rate_limited = False  # load balancers poll it
 
     def get(self, request):
         now = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -2,10 +2,12 @@
 
 from django.db import transaction
 from rest_framework import status, viewsets
+
+from .base import APIViewMixin
 from rest_framework.response import Response
 
 
-class ResourceViewSet(viewsets.ModelViewSet):
+class ResourceViewSet(APIViewMixin, viewsets.ModelViewSet):
     """One resource: ``{"project": {...}}``, ``{"message", "project"}`` on writes, ``{"message"}`` on delete.
 
     Subclasses set ``queryset``, ``serializer_class``, ``filterset_class``, ``scope_resource``,

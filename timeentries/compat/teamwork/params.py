@@ -5,7 +5,7 @@ import datetime
 
 from timetracker.api.compat import BadParameter
 from timetracker.api.filters import MAX_ID
-from timetracker.dates import end_bound, local_day_start, make_aware_in
+from timetracker.dates import MAX_YEAR, MIN_YEAR, check_supported, end_bound, local_day_start, make_aware_in
 
 TRUE = {"true", "1", "yes"}
 FALSE = {"false", "0", "no"}
@@ -24,9 +24,9 @@ class TeamworkParams:
         if raw is None:
             return None
         try:
-            return datetime.datetime.strptime(raw, "%Y%m%d").date()
+            return check_supported(datetime.datetime.strptime(raw, "%Y%m%d").date())
         except ValueError:
-            raise BadParameter(f"{name} must be a date as YYYYMMDD, got '{raw}'.") from None
+            raise BadParameter(f"{name} must be a date as YYYYMMDD (years {MIN_YEAR}-{MAX_YEAR}), got '{raw}'.") from None
 
     def time(self, name) -> datetime.time | None:
         raw = self.raw(name)
@@ -43,7 +43,9 @@ class TeamworkParams:
         if raw is None:
             return None
         try:
-            return datetime.datetime.strptime(raw, "%Y%m%d%H%M%S").replace(tzinfo=datetime.timezone.utc)
+            return check_supported(
+                datetime.datetime.strptime(raw, "%Y%m%d%H%M%S").replace(tzinfo=datetime.timezone.utc)
+            )
         except ValueError:
             raise BadParameter(f"{name} must be a timestamp as YYYYMMDDHHMMSS, got '{raw}'.") from None
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from projects.models import Project, Task, Tasklist
 from projects.selectors import task_estimates
 from timetracker.api.compat import CompatAPIView, UnprocessableEntity
-from timetracker.dates import make_aware_in
+from timetracker.dates import local_day_start, local_instant
 from timetracker.models import user_timezone
 
 from ... import services
@@ -197,7 +197,12 @@ def _minutes(data, *, default_hours=0, default_minutes=0) -> int:
 
 def _start(day, time_of_day, tz):
     """The start instant: the given local time, or local midnight when the client gave only a date."""
-    return make_aware_in(datetime.datetime.combine(day, time_of_day or datetime.time.min), tz)
+    if time_of_day is None:
+        return local_day_start(day, tz)
+    try:
+        return local_instant(datetime.datetime.combine(day, time_of_day), tz)
+    except ValueError as exc:
+        raise UnprocessableEntity(str(exc)) from None
 
 
 def create_entry(request, *, project, task=None) -> TimeEntry:

@@ -5,6 +5,8 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 
 from timetracker.api.compat import UnprocessableEntity
+from timetracker.api.parsers import contains_nul
+from timetracker.dates import MAX_YEAR, MIN_YEAR, check_supported
 
 from ...selectors import whole_minutes
 
@@ -122,6 +124,8 @@ def read_time_entry(body: bytes) -> dict:
         data = json.loads(body or b"")
     except (ValueError, UnicodeDecodeError):
         raise UnprocessableEntity("Could not read the submitted JSON.") from None
+    if contains_nul(data):
+        raise UnprocessableEntity("JSON strings must not contain NUL characters.")
     entry = data.get("time-entry") if isinstance(data, dict) else None
     if not isinstance(entry, dict):
         raise UnprocessableEntity("The request body must be a 'time-entry' object.")
@@ -153,9 +157,9 @@ def as_bool(value, name) -> bool:
 
 def as_date(value, name) -> datetime.date:
     try:
-        return datetime.datetime.strptime(str(value).strip(), "%Y%m%d").date()
+        return check_supported(datetime.datetime.strptime(str(value).strip(), "%Y%m%d").date())
     except ValueError:
-        raise UnprocessableEntity(f"'{name}' must be a date as YYYYMMDD.") from None
+        raise UnprocessableEntity(f"'{name}' must be a date as YYYYMMDD (years {MIN_YEAR}-{MAX_YEAR}).") from None
 
 
 def as_time(value, name) -> datetime.time:

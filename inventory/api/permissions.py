@@ -1,0 +1,24 @@
+"""The inventory module's switch: while it is off, every inventory endpoint answers 403 ``module_disabled``."""
+
+from rest_framework import permissions
+
+from timetracker.api.exceptions import APIError
+from timetracker.models import SiteSettings
+
+
+class ModuleDisabled(APIError):
+    status_code = 403
+    error = "module_disabled"
+    error_code = "module_disabled"
+    default_detail = "The inventory module is disabled. An admin can enable it in the admin under Settings."
+
+
+class InventoryEnabled(permissions.BasePermission):
+    """First in every inventory view's permission classes; a caller without valid credentials still gets 401."""
+
+    def has_permission(self, request, view):
+        if request.successful_authenticator is None:
+            return False  # DRF answers 401 for an unauthenticated request refused by a permission
+        if not SiteSettings.load().inventory_enabled:
+            raise ModuleDisabled()
+        return True

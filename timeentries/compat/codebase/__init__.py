@@ -1,0 +1,1 @@
+"""The Codebase-compatible time-sessions API under ``/codebase/`` (see docs/codebase.md)."""
