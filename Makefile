@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine with Python 3.11+:
 #   make run   - create .venv, install, migrate the SQLite database, serve on 127.0.0.1:8000
+#                (with the background worker that delivers webhooks)
 #   make test  - install and run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -24,8 +25,12 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The task worker (webhook deliveries) and its sweep run in the background beside the server and stop with it.
 run: migrate
 	$(BIN)/python manage.py ensure_admin
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py deliver_due_webhooks --loop & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

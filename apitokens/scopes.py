@@ -19,6 +19,8 @@ SCOPES = {
     "read:users": "View user information",
     "read:inventory": "View inventory: stock items, warehouses, stock levels and inventory reports",
     "write:inventory": "Change inventory: items, warehouses, stock movements and transfers",
+    "read:webhooks": "View webhooks, their delivery logs and the event list",
+    "write:webhooks": "Create, change and delete webhooks, rotate their secrets, redeliver",
     ADMIN_ALL: "Full administrative access (use with caution)",
 }
 

@@ -5,6 +5,7 @@ import re
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from timetracker.api.filters import IdFilter, StrictBooleanFilter
@@ -50,6 +51,7 @@ class ISODateField(forms.Field):
             raise forms.ValidationError(str(exc)) from None
 
 
+@extend_schema_field({"type": "string", "format": "date", "description": "A day, YYYY-MM-DD."})
 class LocalDayFilter(django_filters.Filter):
     """``date_from`` / ``date_to`` (``YYYY-MM-DD``) on ``moved_at``, read in the requesting user's timezone:
     ``date_from`` starts at local midnight, ``date_to`` includes that whole local day."""

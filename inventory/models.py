@@ -132,6 +132,8 @@ class StockMovement(models.Model):
             models.Index(fields=["item", "moved_at"], name="stockmovement_item_moved_at"),
             models.Index(fields=["warehouse", "moved_at"], name="stockmovement_warehouse_moved"),
             models.Index(fields=["reference_id"], name="stockmovement_reference_id"),
+            # The transfers list (transfer_out, newest first) and movement_type filters.
+            models.Index(fields=["movement_type", "moved_at"], name="stockmovement_type_moved"),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from timetracker.models import SiteSettings
 from timetracker.services import apply_changes, save_changes
+from timetracker.webhooks.services import emit
 
 from .models import MAX_QUANTITY, StockItem, StockLevel, StockMovement, Warehouse
 
@@ -235,11 +236,16 @@ def stock_movement_record(
     else:
         _check_available(level.quantity, -signed, warehouse)
         unit_cost = item.average_cost
+    # Stock on hand over all warehouses, as the low-stock report counts it; the item row is locked.
+    on_hand_before = _on_hand_total(item) if signed < 0 and item.active and item.reorder_point > 0 else None
     _apply(level, signed)
-    return StockMovement.objects.create(
+    movement = StockMovement.objects.create(
         item=item, warehouse=warehouse, movement_type=movement_type, quantity=signed, unit_cost=unit_cost,
         notes=notes, user=user, moved_at=moved_at or timezone.now(),
     )
+    if on_hand_before is not None and on_hand_before >= item.reorder_point > on_hand_before + signed:
+        emit("inventory.low_stock", item)  # once per crossing: it was at or above the point before
+    return movement
 
 
 @transaction.atomic
@@ -282,4 +288,5 @@ def stock_transfer(*, item, from_warehouse, to_warehouse, quantity, notes="", us
     ]
     for movement in halves:
         movement.save()
+    emit("inventory.transfer.created", halves[0])
     return reference_id, halves

@@ -53,6 +53,7 @@ class Project(TimeStampedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="project_name_id")]  # the lists' order
 
     def __str__(self):
         return self.name

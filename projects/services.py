@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from timetracker.errors import Conflict
 from timetracker.services import apply_changes, save_changes
+from timetracker.webhooks.services import emit
 
 from .models import Client, Project, Task
 
@@ -24,12 +25,16 @@ def client_create(*, name, **fields) -> Client:
     client = Client(name=name)
     apply_changes(client, fields, CLIENT_FIELDS)
     client.save()
+    emit("client.created", client)
     return client
 
 
 @transaction.atomic
 def client_update(*, client: Client, **changes) -> Client:
-    save_changes(client, apply_changes(client, changes, CLIENT_FIELDS))
+    changed = apply_changes(client, changes, CLIENT_FIELDS)
+    save_changes(client, changed)
+    if changed:
+        emit("client.updated", client)
     return client
 
 
@@ -75,6 +80,7 @@ def project_create(*, name, permalink="", **fields) -> Project:
     else:
         project.permalink = unique_permalink(name)
     project.save()
+    emit("project.created", project)
     return project
 
 
@@ -84,7 +90,12 @@ def project_update(*, project: Project, **changes) -> Project:
         _check_permalink_free(changes["permalink"], exclude_pk=project.pk)
     elif "permalink" in changes:
         changes["permalink"] = unique_permalink(changes.get("name", project.name), exclude_pk=project.pk)
-    save_changes(project, apply_changes(project, changes, PROJECT_FIELDS))
+    changed = apply_changes(project, changes, PROJECT_FIELDS)
+    save_changes(project, changed)
+    if changed:
+        emit("project.updated", project)
+    if "status" in changed:
+        emit("project.status_changed", project)
     return project
 
 
@@ -115,6 +126,9 @@ def task_create(*, project, name, tasklist=None, **fields) -> Task:
     apply_changes(task, fields, TASK_FIELDS)
     task.completed_at = _completed_at(task.status, None)
     task.save()
+    emit("task.created", task)
+    if task.status == Task.Status.DONE:
+        emit("task.completed", task)
     return task
 
 
@@ -130,6 +144,10 @@ def task_update(*, task: Task, **changes) -> Task:
         task.completed_at = _completed_at(task.status, task.completed_at)
         changed.append("completed_at")
     save_changes(task, changed)
+    if changed:
+        emit("task.updated", task)
+    if "status" in changed and task.status == Task.Status.DONE:
+        emit("task.completed", task)
     return task
 
 

@@ -55,6 +55,10 @@ class AliveTimeEntryManager(models.Manager.from_queryset(TimeEntryQuerySet)):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+# Alive and finished: what lists, totals and reports read unless asked for running or deleted entries.
+FINISHED = models.Q(deleted_at__isnull=True, end_time__isnull=False)
+
+
 class TimeEntry(models.Model):
     """Time a user spent on a project (and optionally a task). One model behind all three APIs.
 
@@ -69,10 +73,16 @@ class TimeEntry(models.Model):
         TEAMWORK = "teamwork", "Teamwork API"
         CODEBASE = "codebase", "Codebase API"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="time_entries")
+    # No single-column indexes on the keys: the (key, start_time) indexes below serve every lookup by key.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries", db_index=False
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="time_entries", db_index=False
+    )
     task = models.ForeignKey(
-        "projects.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries"
+        "projects.Task", on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries",
+        db_index=False,
     )
     start_time = models.DateTimeField()
     end_time = models.DateTimeField(null=True, blank=True, help_text="Empty while the timer runs.")
@@ -108,11 +118,22 @@ class TimeEntry(models.Model):
                 name="time_entry_ends_after_start",
             ),
         ]
+        # Every filter and sort of the three APIs (see docs/performance.md). The partial "finished" indexes
+        # hold what lists, totals and reports read by default (alive, not running), in the lists' order, so
+        # a page, a deep OFFSET and a user's count are index-only scans; the full ones serve the rest
+        # (include_active, showDeleted, the admin) and the foreign keys. A trigram index on the notes
+        # (search) exists on PostgreSQL only: migration 0003.
         indexes = [
             models.Index(fields=["user", "start_time"], name="timeentry_user_start"),
             models.Index(fields=["project", "start_time"], name="timeentry_project_start"),
             models.Index(fields=["task", "start_time"], name="timeentry_task_start"),
             models.Index(fields=["start_time"], name="timeentry_start"),
+            models.Index(fields=["start_time", "id"], condition=FINISHED, name="timeentry_finished_start"),
+            models.Index(fields=["user", "start_time", "id"], condition=FINISHED, name="timeentry_finished_user_start"),
+            models.Index(
+                fields=["project", "start_time", "id"], condition=FINISHED, name="timeentry_finished_proj_start"
+            ),
+            models.Index(fields=["updated_at"], name="timeentry_updated"),  # Teamwork's updatedAfterDate, sortby
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from timetracker.access import check_may_access_user
 from timetracker.errors import Conflict, DomainError
 from timetracker.services import apply_changes
+from timetracker.webhooks.services import emit
 
 from .models import Tag, TimeEntry, tag_key
 
@@ -150,6 +151,9 @@ def time_entry_create(
     )
     _save_guarding_timer(entry)
     entry.tags.set(tags_from_names(tags))
+    emit("time_entry.created", entry)
+    if entry.end_time is None:
+        emit("timer.started", entry)
     return entry
 
 
@@ -166,6 +170,7 @@ def time_entry_update(*, entry: TimeEntry, tags=None, **changes) -> TimeEntry:
         entry=entry,
     )
 
+    was_running = entry.end_time is None
     changed = apply_changes(entry, changes, ENTRY_FIELDS)
     if {"start_time", "end_time"} & set(changed):
         entry.duration_seconds = duration_seconds(entry.start_time, entry.end_time)
@@ -174,6 +179,9 @@ def time_entry_update(*, entry: TimeEntry, tags=None, **changes) -> TimeEntry:
         entry.tags.set(tags_from_names(tags))
     if changed or tags is not None:
         _save_guarding_timer(entry, update_fields=[*changed, "updated_at"])
+        emit("time_entry.updated", entry)
+        if was_running and entry.end_time is not None:
+            emit("timer.stopped", entry)
     return entry
 
 
@@ -183,6 +191,7 @@ def time_entry_delete(*, entry: TimeEntry) -> None:
     if entry.deleted_at is None:
         entry.deleted_at = timezone.now()
         entry.save(update_fields=["deleted_at", "updated_at"])
+        emit("time_entry.deleted", entry)
 
 
 @transaction.atomic
@@ -192,6 +201,7 @@ def time_entry_restore(*, entry: TimeEntry) -> None:
         if entry.end_time is None and _has_other_timer_for(entry.user, exclude=entry):
             raise TimerAlreadyRunning("The user has another running timer; stop it before restoring this one.")
         _save_guarding_timer(entry, update_fields=["deleted_at", "updated_at"])
+        emit("time_entry.updated", entry)
 
 
 @transaction.atomic
@@ -199,9 +209,11 @@ def time_entries_mark_invoiced(*, entries, invoice_number: str) -> int:
     invoice_number = (invoice_number or "").strip()
     if not invoice_number:
         raise ValidationError({"invoice_number": ["An invoice number is required."]})
-    return TimeEntry.all_objects.filter(pk__in=[entry.pk for entry in entries]).update(
-        invoice_number=invoice_number, updated_at=timezone.now()
-    )
+    marked = TimeEntry.all_objects.filter(pk__in=[entry.pk for entry in entries])
+    count = marked.update(invoice_number=invoice_number, updated_at=timezone.now())
+    for entry in marked.prefetch_related("tags"):
+        emit("time_entry.updated", entry)
+    return count
 
 
 # Timer
@@ -226,6 +238,8 @@ def timer_stop(*, user) -> TimeEntry:
     )
     entry.duration_seconds = duration_seconds(entry.start_time, entry.end_time)
     entry.save(update_fields=["end_time", "duration_seconds", "updated_at"])
+    emit("time_entry.updated", entry)
+    emit("timer.stopped", entry)
     return entry
 
 

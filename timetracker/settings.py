@@ -67,12 +67,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "timetracker",
     "apitokens",
     "projects",
     "timeentries",
     "inventory",
     "reports",
+    "timetracker.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -202,19 +205,55 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "timetracker.api.exceptions.api_exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "timetracker.api.negotiation.APIContentNegotiation",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "timetracker.api.schema.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "TimeTracker API",
-    "DESCRIPTION": "Time tracking, projects, tasks, clients and reports.",
+    "DESCRIPTION": (
+        "Time tracking, projects, tasks, clients, reports and inventory (REST API v1 under `/api/v1/`), plus the "
+        "Teamwork-compatible (`/teamwork/`) and Codebase-compatible (`/codebase/`) time APIs.\n\n"
+        "Authenticate with an API token (`tt_…`) as `Authorization: Bearer <token>` or `X-API-Key: <token>`; "
+        "each operation names the scope it needs. Lists take `page` and `per_page` and answer with a "
+        "resource-named list and a `pagination` object; errors are `{error, message, error_code}`."
+    ),
     "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False, "filter": True},
+    # Request and response components differ (read-only fields, partial updates): PatchedProjectRequest, Project.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # API clients send JSON; form bodies are only for staff using the browsable API.
+    "PARSER_WHITELIST": [
+        "timetracker.api.parsers.JSONParser",
+        "timeentries.compat.codebase.wire.XMLParser",
+        "timeentries.compat.codebase.wire.JSONParser",
+    ],
+    "PREPROCESSING_HOOKS": ["timetracker.api.schema.strip_trailing_slashes"],
+    "ENUM_NAME_OVERRIDES": {
+        "SearchResultTypeEnum": ["project", "task", "client", "entry"],
+        "HealthyEnum": ["healthy"],
+        "UnhealthyEnum": ["unhealthy"],
+        "DatabaseOkEnum": ["ok"],
+        "DatabaseUnreachableEnum": ["unreachable"],
+        "TeamworkFlagEnum": ["0", "1"],
+        "TeamworkOKEnum": ["OK"],
+        "TeamworkErrorEnum": ["Error"],
+    },
+    "TAGS": [
+        {"name": "Service", "description": "API version and health; no token needed."},
+        {"name": "Inventory", "description": "Stock items, warehouses, movements, transfers and reports. Off until "
+                                             "an admin enables the module (Settings in the admin); until then every "
+                                             "endpoint answers `403 module_disabled`. See docs/inventory.md."},
+        {"name": "Teamwork", "description": "Teamwork-compatible time API (`/teamwork/`): Teamwork's JSON, "
+                                            "`{\"MESSAGE\", \"STATUS\"}` errors. See docs/teamwork.md."},
+        {"name": "Codebase", "description": "Codebase-compatible time sessions (`/codebase/`): XML by default, "
+                                            "JSON when `Accept` prefers it. See docs/codebase.md."},
+    ],
 }
 
 # Rate limits (django-ratelimit rates). Counters live in the "default" cache, which must be shared by
@@ -236,3 +275,19 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # API tokens: how often last_used_at may be written for one token (seconds).
 API_TOKEN_LAST_USED_INTERVAL = 60
+
+# Background tasks (webhook deliveries), run by Django's task framework as django-tasks provides it. The default
+# keeps the queue in the database (run `manage.py db_worker`); TASKS_BACKEND switches it, e.g. to
+# django_tasks_rq.RQBackend (pip install django-tasks-rq; the queue lives in REDIS_URL; run
+# `manage.py rqworker --job-class django_tasks_rq.Job default`).
+TASKS_BACKEND = env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+
+# Webhooks: targets resolving to loopback, private, link-local, multicast or reserved addresses are refused
+# unless this is on (development against a local receiver, tests).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False, bool)

@@ -1,13 +1,18 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from timetracker.api.serializers import APIModelSerializer, UTCDateTimeField, related_id_field, required_name_kwargs
+from timetracker.api.serializers import (
+    APIModelSerializer, APISerializer, UTCDateTimeField, related_id_field, required_name_kwargs,
+)
 from timetracker.models import validate_currency_code
 
 from ..models import QUANTITY, StockItem, StockLevel, StockMovement, Warehouse
 from ..services import RECORDABLE_TYPES
 
 
+@extend_schema_field({"type": "string", "pattern": r"^[A-Za-z]{3}$", "example": "EUR",
+                      "description": "ISO 4217 code; sent in any case, stored in capitals."})
 class CurrencyCodeField(serializers.CharField):
     """An ISO 4217 code in its format (three letters, any case in, capitals out)."""
 
@@ -76,7 +81,7 @@ def quantity_field(**kwargs):
     return serializers.DecimalField(**QUANTITY, error_messages={"required": "quantity is required"}, **kwargs)
 
 
-class MovementCreateSerializer(serializers.Serializer):
+class MovementCreateSerializer(APISerializer):
     """The body of POST /movements; the service decides what the movement may do."""
 
     stock_item_id = related_id_field(source="stock_item", queryset=StockItem.objects.all(), label="Stock item")
@@ -92,7 +97,7 @@ class MovementCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TransferCreateSerializer(serializers.Serializer):
+class TransferCreateSerializer(APISerializer):
     stock_item_id = related_id_field(source="stock_item", queryset=StockItem.objects.all(), label="Stock item")
     from_warehouse_id = related_id_field(source="from_warehouse", queryset=Warehouse.objects.all(), label="Warehouse")
     to_warehouse_id = related_id_field(source="to_warehouse", queryset=Warehouse.objects.all(), label="Warehouse")
@@ -117,3 +122,93 @@ class TransferSerializer(serializers.Serializer):
 
     def get_movement_ids(self, movement) -> list[int]:
         return [movement.pk, movement.in_movement_id]
+
+
+# Response bodies of the hand-written endpoints, for the OpenAPI schema (the views build the same shapes).
+
+
+class MovementRecordedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    movement = MovementSerializer()
+
+
+class TransferRecordedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    reference_id = serializers.CharField()
+    transfers = MovementSerializer(many=True, help_text="The transfer_out and transfer_in movements.")
+
+
+class TransferEnvelopeSerializer(serializers.Serializer):
+    transfer = TransferSerializer()
+
+
+class WarehouseValueSerializer(serializers.Serializer):
+    warehouse_id = serializers.IntegerField()
+    warehouse_code = serializers.CharField()
+    warehouse_name = serializers.CharField()
+    item_count = serializers.IntegerField()
+    value = serializers.FloatField()
+
+
+class CategoryValueSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    item_count = serializers.IntegerField()
+    value = serializers.FloatField()
+
+
+class ItemValueSerializer(serializers.Serializer):
+    stock_item_id = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    unit = serializers.CharField()
+    quantity = serializers.FloatField()
+    average_cost = serializers.FloatField()
+    value = serializers.FloatField()
+
+
+class ValuationReportSerializer(serializers.Serializer):
+    currency_code = serializers.CharField()
+    warehouse_id = serializers.IntegerField(allow_null=True)
+    category = serializers.CharField(allow_null=True)
+    total_value = serializers.FloatField()
+    by_warehouse = WarehouseValueSerializer(many=True)
+    by_category = CategoryValueSerializer(many=True)
+    item_details = ItemValueSerializer(many=True)
+
+
+class ItemTurnoverSerializer(serializers.Serializer):
+    stock_item_id = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    currency_code = serializers.CharField()
+    units_sold = serializers.FloatField()
+    cost_of_goods_sold = serializers.FloatField()
+    opening_quantity = serializers.FloatField()
+    closing_quantity = serializers.FloatField()
+    average_stock_value = serializers.FloatField()
+    turnover_ratio = serializers.FloatField(allow_null=True)
+    days_of_inventory = serializers.FloatField(allow_null=True)
+
+
+class TurnoverReportSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    period_days = serializers.IntegerField()
+    items = ItemTurnoverSerializer(many=True)
+
+
+class LowStockItemSerializer(serializers.Serializer):
+    stock_item_id = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    unit = serializers.CharField()
+    quantity_on_hand = serializers.FloatField()
+    reorder_point = serializers.FloatField()
+    shortfall = serializers.FloatField()
+
+
+class LowStockReportSerializer(serializers.Serializer):
+    warehouse_id = serializers.IntegerField(allow_null=True)
+    items = LowStockItemSerializer(many=True)

@@ -5,14 +5,14 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from timetracker.api.base import APIView, APIViewMixin
 from timetracker.api.params import int_param
 from timetracker.api.permissions import HasScope
+from timetracker.api.schema import ID_PARAMETER_SCHEMA
 from timetracker.api.viewsets import ResourceViewSet
 from timetracker.models import SiteSettings, user_timezone, validate_currency_code
 
@@ -24,8 +24,10 @@ from ..filtersets import (
 from ..models import StockItem, Warehouse
 from .permissions import InventoryEnabled
 from .serializers import (
-    MovementCreateSerializer, MovementSerializer, StockItemSerializer, StockLevelSerializer, TransferCreateSerializer,
-    TransferSerializer, WarehouseSerializer,
+    LowStockReportSerializer, MovementCreateSerializer, MovementRecordedSerializer, MovementSerializer,
+    StockItemSerializer, StockLevelSerializer, TransferCreateSerializer, TransferEnvelopeSerializer,
+    TransferRecordedSerializer, TransferSerializer, TurnoverReportSerializer, ValuationReportSerializer,
+    WarehouseSerializer,
 )
 
 DEFAULT_TURNOVER_DAYS = 365
@@ -54,6 +56,8 @@ class InventoryAPI(APIViewMixin):
 
 
 class WarehouseViewSet(InventoryAPI, ResourceViewSet):
+    """Warehouses, ordered by code. DELETE removes one no stock moved through, and deactivates the others."""
+
     queryset = Warehouse.objects.order_by("code", "id")
     serializer_class = WarehouseSerializer
     filterset_class = WarehouseFilterSet
@@ -72,6 +76,8 @@ class WarehouseViewSet(InventoryAPI, ResourceViewSet):
 
 
 class StockItemViewSet(InventoryAPI, ResourceViewSet):
+    """Stock items, ordered by SKU. DELETE removes an item without movements, and deactivates the others."""
+
     queryset = StockItem.objects.order_by("sku", "id")
     serializer_class = StockItemSerializer
     filterset_class = StockItemFilterSet
@@ -106,6 +112,7 @@ class MovementCreateView(InventoryAPI, generics.GenericAPIView):
 
     serializer_class = MovementCreateSerializer
 
+    @extend_schema(summary="Record a stock movement", responses={201: MovementRecordedSerializer})
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -128,10 +135,12 @@ class TransferListView(InventoryAPI, generics.GenericAPIView):
     filterset_class = TransferFilterSet
     list_key = "transfers"
 
+    @extend_schema(summary="List transfers", responses=TransferSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(TransferSerializer(page, many=True).data)
 
+    @extend_schema(summary="Transfer stock between warehouses", responses={201: TransferRecordedSerializer})
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -151,7 +160,9 @@ class TransferListView(InventoryAPI, generics.GenericAPIView):
 
 
 class TransferDetailView(InventoryAPI, APIView):
-    @extend_schema(operation_id="api_v1_inventory_transfer_retrieve", responses=OpenApiTypes.OBJECT)
+    """One transfer: its transfer_out and transfer_in movements."""
+
+    @extend_schema(summary="Get a transfer", responses=TransferEnvelopeSerializer)
     def get(self, request, reference_id):
         transfer = selectors.transfers().filter(reference_id=reference_id).first()
         if transfer is None:
@@ -165,7 +176,17 @@ class TransferDetailView(InventoryAPI, APIView):
 class ValuationReportView(InventoryAPI, APIView):
     """Stock on hand at moving average cost, in one currency (the site's default unless ``currency_code``)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)  # a report, described in docs/inventory.md
+    @extend_schema(
+        summary="Valuation report",
+        parameters=[
+            OpenApiParameter("warehouse_id", ID_PARAMETER_SCHEMA, description="Only stock in this warehouse."),
+            OpenApiParameter("category", str, description="Only items of this category."),
+            OpenApiParameter("currency_code", {"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$"},
+                             description="ISO 4217 code (any case); default the Settings' currency. Only items "
+                                         "priced in it count."),
+        ],
+        responses=ValuationReportSerializer,
+    )
     def get(self, request):
         currency_code = request.query_params.get("currency_code", "").strip().upper()
         if currency_code:
@@ -240,7 +261,17 @@ class TurnoverReportView(InventoryAPI, APIView):
     The period is ``start_date``..``end_date`` (whole local days, both included), by default the last 365 days.
     """
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)  # a report, described in docs/inventory.md
+    @extend_schema(
+        summary="Turnover report",
+        parameters=[
+            OpenApiParameter("start_date", {"type": "string", "format": "date"},
+                             description="First day (YYYY-MM-DD, user's timezone); default 364 days before end_date."),
+            OpenApiParameter("end_date", {"type": "string", "format": "date"},
+                             description="Last day, included; default today. Not before start_date."),
+            OpenApiParameter("item_id", ID_PARAMETER_SCHEMA, description="Only this stock item."),
+        ],
+        responses=TurnoverReportSerializer,
+    )
     def get(self, request):
         tz = user_timezone(request.user)
         end_date = _date_param(request, "end_date") or datetime.datetime.now(tz).date()
@@ -285,7 +316,12 @@ class TurnoverReportView(InventoryAPI, APIView):
 class LowStockReportView(InventoryAPI, APIView):
     """Active items with less on hand than their reorder point, in all warehouses or in ``warehouse_id``."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)  # a report, described in docs/inventory.md
+    @extend_schema(
+        summary="Low-stock report",
+        parameters=[OpenApiParameter("warehouse_id", ID_PARAMETER_SCHEMA,
+                                     description="Stock on hand in this warehouse (default: all warehouses).")],
+        responses=LowStockReportSerializer,
+    )
     def get(self, request):
         warehouse_id = int_param(request, "warehouse_id")
         items = [

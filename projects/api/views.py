@@ -7,6 +7,8 @@ from .serializers import ClientSerializer, ProjectSerializer, TaskSerializer
 
 
 class ClientViewSet(ResourceViewSet):
+    """Clients, ordered by name. DELETE removes a client without projects and archives one with projects."""
+
     queryset = Client.objects.order_by("name", "id")
     serializer_class = ClientSerializer
     filterset_class = ClientFilterSet
@@ -26,6 +28,9 @@ class ClientViewSet(ResourceViewSet):
 
 
 class ProjectViewSet(ResourceViewSet):
+    """Projects, ordered by name. DELETE archives the project (its time stays); `permalink` is derived from the
+    name unless given."""
+
     queryset = Project.objects.order_by("name", "id")
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
@@ -44,6 +49,9 @@ class ProjectViewSet(ResourceViewSet):
 
 
 class TaskViewSet(ResourceViewSet):
+    """Tasks, ordered by id. `priority` runs from 1 (highest) to 5; reaching `done` sets `completed_at`. A task
+    cannot move to another project."""
+
     queryset = Task.objects.order_by("id")
     serializer_class = TaskSerializer
     filterset_class = TaskFilterSet

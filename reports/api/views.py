@@ -1,5 +1,6 @@
 import datetime
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -9,8 +10,10 @@ from timeentries.selectors import search_time_entries, seconds_to_hours
 from timetracker.api.base import APIView
 from timetracker.api.permissions import request_grants
 from timetracker.api.params import comma_list_param, date_or_datetime_param, int_param, positive_int_param
+from timetracker.api.schema import DATE_OR_DATETIME, ID_PARAMETER_SCHEMA
 
 from ..selectors import report_period, time_summary
+from .serializers import SearchResponseSerializer, SummaryResponseSerializer
 
 ISO_UTC = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -24,6 +27,19 @@ class SummaryReportView(APIView):
 
     scope_resource = "reports"
 
+    @extend_schema(
+        summary="Summary report",
+        parameters=[
+            OpenApiParameter("start_date", DATE_OR_DATETIME, description="First day (or instant) of the period, "
+                             "read in the user's timezone; default 29 days before end_date."),
+            OpenApiParameter("end_date", DATE_OR_DATETIME, description="Last day (inclusive) or instant of the "
+                             "period; default today."),
+            OpenApiParameter("project_id", ID_PARAMETER_SCHEMA, description="Only this project's time."),
+            OpenApiParameter("user_id", ID_PARAMETER_SCHEMA, description="Only this user's time (admins only; "
+                             "another user's id is a 403 for others)."),
+        ],
+        responses=SummaryResponseSerializer,
+    )
     def get(self, request):
         period = report_period(
             request.user, date_or_datetime_param(request, "start_date"), date_or_datetime_param(request, "end_date")
@@ -93,6 +109,20 @@ class SearchView(APIView):
 
     scope_resource = "projects"
 
+    @extend_schema(
+        summary="Global search",
+        parameters=[
+            OpenApiParameter("q", {"type": "string", "pattern": r"\S[\s\S]*\S"}, required=True,
+                             description=f"The search text, at least {MIN_QUERY_LENGTH} characters (trimmed)."),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1}, description=f"Results per type "
+                             f"(default {DEFAULT_SEARCH_LIMIT}; larger values are clamped to {MAX_SEARCH_LIMIT})."),
+            OpenApiParameter("types", {"type": "string", "pattern": r"^\s*(project|task|client|entry)\s*"
+                                                                     r"(,\s*(project|task|client|entry)\s*)*$"},
+                             description="Comma-separated types to search: project, task, client, entry "
+                                         "(default all)."),
+        ],
+        responses=SearchResponseSerializer,
+    )
     def get(self, request):
         query = request.query_params.get("q", "").strip()
         if len(query) < MIN_QUERY_LENGTH:

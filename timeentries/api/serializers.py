@@ -1,9 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import Project, Task
-from timetracker.api.serializers import APIModelSerializer, IdField, UTCDateTimeField, related_id_field
+from timetracker.api.serializers import APIModelSerializer, APISerializer, IdField, UTCDateTimeField, related_id_field
 from timetracker.access import check_may_access_user
 from timetracker.dates import local_instant
 from timetracker.models import user_timezone
@@ -25,6 +26,12 @@ class LocalDateTimeField(UTCDateTimeField):
         return super().enforce_timezone(value)
 
 
+@extend_schema_field({
+    "type": "string",
+    "pattern": r"^[^,]{0,100}(,[^,]{0,100})*$",
+    "description": "Comma-separated tag names, each at most 100 characters (a JSON list of names is accepted too).",
+    "example": "development,frontend",
+})
 class TagListField(serializers.Field):
     """Tags as a comma-separated string (``"development,frontend"``); a JSON list of names is accepted too."""
 
@@ -93,9 +100,27 @@ class TimerEntrySerializer(TimeEntrySerializer):
         return max(0, int((timezone.now() - entry.start_time).total_seconds()))
 
 
-class TimerStartSerializer(serializers.Serializer):
+class TimerStartSerializer(APISerializer):
     project_id = related_id_field(source="project", queryset=Project.objects.all(), label="Project")
     task_id = related_id_field(source="task", queryset=Task.objects.all(), label="Task", required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     tags = TagListField(required=False)
     billable = serializers.BooleanField(required=False)
+
+
+# Response bodies of the timer endpoints (for the OpenAPI schema; the views build the same shapes).
+
+
+class TimerStatusSerializer(serializers.Serializer):
+    active = serializers.BooleanField()
+    timer = TimerEntrySerializer(allow_null=True, help_text="The running timer, null when none runs.")
+
+
+class TimerStartedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    timer = TimerEntrySerializer()
+
+
+class TimerStoppedSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    time_entry = TimeEntrySerializer()

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -9,11 +10,17 @@ from .. import services
 from ..filtersets import TimeEntryFilterSet
 from ..models import TimeEntry
 from ..selectors import running_timer, time_entries_visible_to
-from .serializers import TimeEntrySerializer, TimerEntrySerializer, TimerStartSerializer
+from .serializers import (
+    TimeEntrySerializer, TimerEntrySerializer, TimerStartedSerializer, TimerStartSerializer, TimerStatusSerializer,
+    TimerStoppedSerializer,
+)
 
 
 class TimeEntryViewSet(IdempotentCreateMixin, ResourceViewSet):
-    """Time entries: a non-admin sees and changes only their own; deleting is soft."""
+    """Time entries: a non-admin sees and changes only their own (another user's entry is a 404, their
+    ``user_id`` a 403); deleting is soft. Without ``end_time`` a create starts a running timer."""
+
+    queryset = TimeEntry.objects.none()  # the real one depends on the user (get_queryset); this names the model
 
     serializer_class = TimeEntrySerializer
     filterset_class = TimeEntryFilterSet
@@ -40,8 +47,11 @@ class TimeEntryViewSet(IdempotentCreateMixin, ResourceViewSet):
 
 
 class TimerStatusView(APIView):
+    """The authenticated user's running timer, if any."""
+
     scope_resource = "time_entries"
 
+    @extend_schema(summary="Timer status", responses=TimerStatusSerializer)
     def get(self, request):
         entry = running_timer(request.user)
         if entry is None:
@@ -50,8 +60,12 @@ class TimerStatusView(APIView):
 
 
 class TimerStartView(APIView):
+    """Start a timer (a time entry without an end) now. One timer per user: a second start is
+    ``409 timer_already_running``."""
+
     scope_resource = "time_entries"
 
+    @extend_schema(summary="Start a timer", request=TimerStartSerializer, responses={201: TimerStartedSerializer})
     def post(self, request):
         serializer = TimerStartSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -63,8 +77,11 @@ class TimerStartView(APIView):
 
 
 class TimerStopView(APIView):
+    """Stop the running timer now; ``400 no_active_timer`` when none runs."""
+
     scope_resource = "time_entries"
 
+    @extend_schema(summary="Stop the timer", request=None, responses=TimerStoppedSerializer)
     def post(self, request):
         entry = services.timer_stop(user=request.user)
         return Response(

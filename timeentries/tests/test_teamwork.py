@@ -246,6 +246,23 @@ class TestSingleEntry:
         assert entry.start_time == at(2024, 4, 2, 10, 10)
         assert entry.duration_seconds == 90 * 60 and entry.notes == "keep"
 
+    @pytest.mark.parametrize("method", ["get", "put", "delete"])
+    def test_a_running_timer_is_no_time_log_yet(self, tw, user, project, make_entry, method):
+        timer = make_entry(user, project, an_hour_ago(), hours=None)
+        response = getattr(tw, method)(f"/teamwork/time_entries/{timer.pk}.json",
+                                       {"time-entry": {"hours": 2}}, format="json")
+        assert response.status_code == 404
+        timer.refresh_from_db()
+        assert timer.end_time is None and timer.deleted_at is None
+
+    @pytest.mark.parametrize("times", [{"hours": 10**22}, {"minutes": 10**22}, {"hours": 8785}])
+    def test_an_absurd_duration_is_a_422_not_an_overflow(self, tw, user, project, make_entry, times):
+        entry = make_entry(user, project, at(2024, 3, 30, 10))
+        response = tw.put(f"/teamwork/time_entries/{entry.pk}.json", {"time-entry": times}, format="json")
+        assert response.status_code == 422 and "366 days" in response.json()["MESSAGE"]
+        created = post(tw, f"/teamwork/projects/{project.pk}/time_entries.json", times)
+        assert created.status_code == 422
+
     def test_put_without_wrapper_is_a_422(self, tw, user, project, make_entry):
         entry = make_entry(user, project, at(2024, 3, 30, 10))
         assert tw.put(f"/teamwork/time_entries/{entry.pk}.json", {"x": 1}, format="json").status_code == 422
@@ -559,8 +576,9 @@ class TestTransport:
         make_entry(user, project, at(2024, 1, 2, 9))
         assert tw.get("/teamwork/time_entries.json", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
-    def test_unknown_teamwork_url_is_a_json_404(self, tw):
-        response = tw.get("/teamwork/milestones.json")
+    @pytest.mark.parametrize("path", ["/teamwork/milestones.json", "/teamwork/tasks/%0A/time_entries.json"])
+    def test_unknown_teamwork_url_is_a_json_404(self, tw, path):
+        response = tw.get(path)
         assert response.status_code == 404 and response.json()["STATUS"] == "Error"
 
     def test_a_verb_a_route_does_not_take_is_a_405_in_teamwork_shape(self, tw):

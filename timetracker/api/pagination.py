@@ -11,6 +11,27 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
 
 
+def _integer(description, *, nullable=False, minimum=0):
+    return {"type": "integer", "minimum": minimum, "description": description, **({"nullable": True} if nullable else {})}
+
+
+# The ``pagination`` object of every list response, as OpenAPI describes it (timetracker.api.schema).
+PAGINATION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "page": _integer("This page's number.", minimum=1),
+        "per_page": _integer("Items per page.", minimum=1),
+        "total": _integer("Items on all pages."),
+        "pages": _integer("Number of pages (0 without items)."),
+        "has_next": {"type": "boolean"},
+        "has_prev": {"type": "boolean"},
+        "next_page": _integer("The next page's number, null on the last.", nullable=True, minimum=2),
+        "prev_page": _integer("The previous page's number, null on the first.", nullable=True, minimum=1),
+    },
+    "required": ["page", "per_page", "total", "pages", "has_next", "has_prev", "next_page", "prev_page"],
+}
+
+
 def pagination_meta(*, page, per_page, total) -> dict:
     pages = math.ceil(total / per_page)
     has_next = page < pages
@@ -30,6 +51,8 @@ def pagination_meta(*, page, per_page, total) -> dict:
 class PagePagination(BasePagination):
     """``page`` (default 1) and ``per_page`` (default 50, clamped to 100); a page past the end is empty."""
 
+    list_key = "results"  # the view's list_key, set when paginating (and by the schema generator)
+
     def paginate_queryset(self, queryset, request, view=None):
         self.list_key = view.list_key
         self.page = positive_int_param(request, "page", 1)
@@ -44,11 +67,18 @@ class PagePagination(BasePagination):
         meta = pagination_meta(page=self.page, per_page=self.per_page, total=self.total)
         return Response({self.list_key: data, "pagination": meta})
 
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "properties": {self.list_key: schema, "pagination": {"$ref": "#/components/schemas/Pagination"}},
+            "required": [self.list_key, "pagination"],
+        }
+
     def get_schema_operation_parameters(self, view):
         return [
             {"name": "page", "required": False, "in": "query", "description": "Page number (default 1).",
              "schema": {"type": "integer", "minimum": 1}},
             {"name": "per_page", "required": False, "in": "query",
-             "description": f"Items per page (default {DEFAULT_PER_PAGE}, at most {MAX_PER_PAGE}).",
+             "description": f"Items per page (default {DEFAULT_PER_PAGE}; larger values are clamped to {MAX_PER_PAGE}).",
              "schema": {"type": "integer", "minimum": 1}},
         ]

@@ -28,7 +28,7 @@ def int_param(request, name, default=None, *, minimum=None):
 
 def positive_int_param(request, name, default):
     raw = request.query_params.get(name)
-    if raw is None:
+    if raw in (None, ""):  # like every other parameter, an empty one counts as not given
         return default
     try:
         value = int(raw)

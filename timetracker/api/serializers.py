@@ -1,8 +1,10 @@
 """Serializer building blocks shared by every v1 resource."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.db import models
+from django.http import QueryDict
 from rest_framework import serializers
 
 from timetracker.dates import check_supported
@@ -24,7 +26,66 @@ class UTCDateTimeField(serializers.DateTimeField):
             raise serializers.ValidationError(str(exc)) from None
 
 
-class APIModelSerializer(serializers.ModelSerializer):
+def _choice_type(field):
+    kinds = {type(key) for key in field.choices}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def check_json_type(field, value) -> None:
+    """Raise the field's own "invalid" error unless ``value`` has the JSON type the schema gives the field.
+
+    DRF would read ``5`` as ``"5"`` for a text field, ``"5"`` as 5 and ``1`` as true; the OpenAPI schema
+    promises clients the JSON types, so a body must use them (null is left to ``allow_null``). Amounts are
+    the exception: a number or a decimal string.
+    """
+    if value is None:
+        return
+    if isinstance(field, serializers.BooleanField):
+        expected, key = (bool,), "invalid"
+    elif isinstance(field, serializers.ChoiceField) and _choice_type(field) in (str, int):
+        expected, key = (_choice_type(field),), "invalid_choice"
+    elif isinstance(field, serializers.CharField):
+        expected, key = (str,), "invalid"
+    elif isinstance(field, serializers.IntegerField):
+        expected, key = (int,), "invalid"
+    elif isinstance(field, serializers.DecimalField):
+        expected, key = (int, float, str), "invalid"  # a decimal string ("12.50") keeps every digit
+    elif isinstance(field, serializers.FloatField):
+        expected, key = (int, float), "invalid"
+    elif isinstance(field, serializers.PrimaryKeyRelatedField):
+        expected, key = (int,), "incorrect_type"
+    else:
+        return
+    if (isinstance(value, bool) and bool not in expected) or not isinstance(value, expected):
+        if key not in field.error_messages:
+            key = "invalid"
+        field.fail(key, input=value, data_type=type(value).__name__)
+
+
+class StrictJSONTypesMixin:
+    # A JSON body must use the JSON types of the schema (see check_json_type). Form bodies (staff using the
+    # browsable API) carry only strings and are left to the fields. (No docstring: the OpenAPI schema would
+    # show it as every serializer's description.)
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+            errors = {}
+            for field in self._writable_fields:
+                if field.field_name in data:
+                    try:
+                        check_json_type(field, data[field.field_name])
+                    except serializers.ValidationError as exc:
+                        errors[field.field_name] = exc.detail
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class APISerializer(StrictJSONTypesMixin, serializers.Serializer):
+    pass  # the base of request bodies that are not a model's
+
+
+class APIModelSerializer(StrictJSONTypesMixin, serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: UTCDateTimeField,
@@ -37,8 +98,8 @@ def required_name_kwargs(label="Name") -> dict:
 
 
 class IdField(serializers.PrimaryKeyRelatedField):
-    """A related object's id: a whole number (``5`` or ``"5"``); ``1.5``, ``true`` or ``"abc"`` are refused
-    rather than rounded or guessed."""
+    """A related object's id: a whole number; ``1.5``, ``true`` or ``"abc"`` are refused rather than rounded or
+    guessed (and in JSON bodies ``"5"`` too: see ``check_json_type``)."""
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not (isinstance(data, int) or (isinstance(data, str) and data.isdigit())):

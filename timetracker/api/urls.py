@@ -10,9 +10,10 @@ v1 = [
     path("", include("timeentries.api.urls")),
     path("", include("reports.api.urls")),
     path("inventory/", include("inventory.api.urls")),
+    path("", include("timetracker.webhooks.api.urls")),
 ]
 
 urlpatterns = [
     path("v1/", include((v1, "v1"))),
-    re_path(r"^.*$", views.api_not_found),
+    re_path(r"^", views.api_not_found),  # any other path, even one with a newline
 ]

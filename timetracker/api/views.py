@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 
@@ -17,12 +18,20 @@ from .base import APIView
 from .exceptions import error_body, error_response
 
 
+class InfoSerializer(serializers.Serializer):
+    api_version = serializers.CharField()
+    app_version = serializers.CharField()
+    documentation_url = serializers.CharField()
+    endpoints = serializers.DictField(child=serializers.CharField(), help_text="Name → path of the main endpoints.")
+
+
 class InfoView(APIView):
     """API version and the main endpoints. No authentication."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(summary="API version and endpoints", responses=InfoSerializer)
     def get(self, request):
         return Response(
             {
@@ -47,6 +56,21 @@ class InfoView(APIView):
         )
 
 
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["healthy"])
+    database = serializers.ChoiceField(choices=["ok"])
+    timestamp = serializers.DateTimeField()
+
+
+class UnhealthySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["unhealthy"])
+    database = serializers.ChoiceField(choices=["unreachable"])
+    timestamp = serializers.DateTimeField()
+    error = serializers.CharField()
+    message = serializers.CharField()
+    error_code = serializers.ChoiceField(choices=["unhealthy"])
+
+
 class HealthView(APIView):
     """Whether the API can serve: 200 ``healthy``, or 503 ``unhealthy`` when the database is unreachable."""
 
@@ -54,6 +78,10 @@ class HealthView(APIView):
     permission_classes = [permissions.AllowAny]
     rate_limited = False  # load balancers poll it
 
+    @extend_schema(
+        summary="Health check",
+        responses={200: HealthSerializer, 503: OpenApiResponse(UnhealthySerializer, "The database cannot be reached.")},
+    )
     def get(self, request):
         now = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
         try:
@@ -84,11 +112,17 @@ class CurrentUserSerializer(serializers.Serializer):
         return is_admin(user)
 
 
+class CurrentUserResponseSerializer(serializers.Serializer):
+    user = CurrentUserSerializer()
+    scopes = serializers.ListField(child=serializers.CharField(), help_text="The token's scopes.")
+
+
 class CurrentUserView(APIView):
     """The user the token authenticates as, and the token's scopes."""
 
     scope_resource = "users"
 
+    @extend_schema(summary="The current user", responses=CurrentUserResponseSerializer)
     def get(self, request):
         token = request.auth
         token_scopes = sorted(token.scopes) if isinstance(token, APIToken) else [ADMIN_ALL]

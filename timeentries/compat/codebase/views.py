@@ -9,6 +9,7 @@ import re
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -21,6 +22,9 @@ from ... import services
 from ...models import TimeEntry
 from ...selectors import time_entries_visible_to
 from . import wire
+from .schema import (
+    LIST_PARAMETERS, NO_BODY, SESSION_BODY, SESSION_CREATED, SESSION_LIST, SESSION_RESPONSE, CodebaseSchema,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 # Filter dates are clamped one day inside the calendar, so their local midnights exist in every timezone.
@@ -42,7 +46,7 @@ class CodebaseView(CompatAPIView):
     renderer_classes = [wire.XMLRenderer, wire.JSONRenderer]
     parser_classes = [wire.XMLParser, wire.JSONParser]
     content_negotiation_class = wire.Negotiation
-    schema = None  # not part of the v1 OpenAPI schema: Codebase's spec and docs/codebase.md describe it
+    schema = CodebaseSchema()
     # OPTIONS and PATCH are not Codebase verbs, so they get the 406 too.
     http_method_names = ["get", "head", "post", "put", "delete"]
 
@@ -58,10 +62,12 @@ class CodebaseView(CompatAPIView):
 class SessionsView(CodebaseView):
     """GET: the project's sessions (filters ``user``, ``from``, ``to``). POST: log a session."""
 
+    @extend_schema(summary="List a project's time sessions", parameters=LIST_PARAMETERS, responses=SESSION_LIST)
     def get(self, request, project):
         sessions = _filtered(request, _sessions(request.user, _project(project)))
         return Response(wire.SessionList.of(sessions))
 
+    @extend_schema(summary="Log a time session", request=SESSION_BODY, responses=SESSION_CREATED)
     def post(self, request, project):
         project = _project(project)
         data = wire.read_session(request.data, viewer=request.user)
@@ -83,6 +89,8 @@ class SessionPeriodView(CodebaseView):
 
     period = None  # "day", "week" or "month"
 
+    @extend_schema(summary="Time sessions of today, this week or this month", parameters=LIST_PARAMETERS,
+                   responses=SESSION_LIST)
     def get(self, request, project):
         today = local_date(timezone.now(), user_timezone(request.user))
         first, last = _period_dates(self.period, today)
@@ -93,15 +101,18 @@ class SessionPeriodView(CodebaseView):
 class SessionView(CodebaseView):
     """GET one session; PUT changes it (partial bodies too; 200 with no body); DELETE is soft (200)."""
 
+    @extend_schema(summary="Get a time session", responses=SESSION_RESPONSE)
     def get(self, request, project, session_id):
         return Response(wire.Session.of(_session(request.user, project, session_id)))
 
+    @extend_schema(summary="Update a time session (partial)", request=SESSION_BODY, responses=NO_BODY)
     def put(self, request, project, session_id):
         entry = _session(request.user, project, session_id)
         changes = _session_changes(request.user, entry, wire.read_session(request.data, viewer=request.user, partial=True))
         services.time_entry_update(entry=entry, **changes)
         return Response(status=status.HTTP_200_OK)
 
+    @extend_schema(summary="Delete a time session (soft)", responses=NO_BODY)
     def delete(self, request, project, session_id):
         services.time_entry_delete(entry=_session(request.user, project, session_id))
         return Response(status=status.HTTP_200_OK)
@@ -112,6 +123,7 @@ class UnknownRouteView(CodebaseView):
 
     authentication_classes = []
     permission_classes = []
+    schema = None  # a catch-all, not an operation
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise exceptions.NotFound()

@@ -26,6 +26,6 @@ urlpatterns = [
     route("projects/<int:project_id>/time/total.json", views.ProjectTimeTotalView, "project-time-total"),
     route("tasklists/<int:tasklist_id>/time/total.json", views.TasklistTimeTotalView, "tasklist-time-total"),
     route("tasks/<int:task_id>/time/total.json", views.TaskTimeTotalView, "task-time-total"),
-    re_path(r"^.*$", csrf_exempt(lambda request: JsonResponse(
+    re_path(r"^", csrf_exempt(lambda request: JsonResponse(  # any path, even one with a newline
         {"MESSAGE": f"No Teamwork endpoint at {request.path}", "STATUS": "Error"}, status=404))),
 ]

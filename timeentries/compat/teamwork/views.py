@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
@@ -25,6 +26,10 @@ from ...models import TimeEntry
 from ...selectors import time_entries_visible_to, time_totals, time_totals_by_project
 from . import wire
 from .params import TeamworkParams
+from .schema import (
+    ACCOUNT_LIST_PARAMETERS, FILTER_PARAMETERS, PAGE_PARAMETERS, TIME_ENTRY_BODY, TeamworkSchema,
+    response,
+)
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PROJECT_TOTALS_PAGE_SIZE = 100
@@ -54,6 +59,7 @@ class JSONOnly(BaseContentNegotiation):
 
 
 class TeamworkView(CompatAPIView):
+    schema = TeamworkSchema()
     renderer_classes = [JSONRenderer]
     parser_classes = []  # bodies are read by wire.read_time_entry: an unreadable one is a 422, not a 400
     content_negotiation_class = JSONOnly
@@ -73,7 +79,7 @@ class TeamworkView(CompatAPIView):
         """Finished entries the caller may see, narrowed by the filters lists and totals share:
         ``userId``, ``fromdate/fromtime/todate/totime`` (caller's timezone) and ``projectType``."""
         entries = time_entries_visible_to(self.request.user, include_deleted=include_deleted).finished()
-        user_id = self.params.integer("userId")
+        user_id = self.params.integer("userId", minimum=0)
         if user_id:  # Teamwork's 0 means every user
             entries = entries.filter(user_id=user_id)
         start, end = self.params.instant_range(self.viewer_tz)
@@ -107,9 +113,11 @@ class TimeEntryListView(TeamworkView):
     task routes, ``POST`` to log time there."""
 
     def scope(self, entries):
-        project_id = self.params.integer("projectId")
+        project_id = self.params.integer("projectId", minimum=0)
         return entries.filter(project_id=project_id) if project_id is not None else entries
 
+    @extend_schema(summary="List time entries", parameters=ACCOUNT_LIST_PARAMETERS,
+                   responses=response("TeamworkTimeEntryList"))
     def get(self, request, **kwargs):
         entries = self.scope(self.entries(include_deleted=self.params.boolean("showDeleted")))
         entries = self.filter(entries)
@@ -143,6 +151,8 @@ class TimeEntryListView(TeamworkView):
         return entries.order_by(*[f"-{field}" if descending else field for field in order])
 
 
+@extend_schema_view(get=extend_schema(summary="List a project's time entries", parameters=[
+    OpenApiParameter("projectId", exclude=True)]))
 class ProjectTimeEntriesView(TimeEntryListView):
     @cached_property
     def project(self):
@@ -151,11 +161,15 @@ class ProjectTimeEntriesView(TimeEntryListView):
     def scope(self, entries):
         return entries.filter(project=self.project)
 
+    @extend_schema(summary="Log time on a project", request=TIME_ENTRY_BODY,
+                   responses={201: response("TeamworkTimeLogged", "Logged; the id and Location headers name it.")})
     def post(self, request, project_id):
         entry = create_entry(request, project=self.project)
         return created({"timeLogId": str(entry.pk)}, entry)
 
 
+@extend_schema_view(get=extend_schema(summary="List a task's time entries", parameters=[
+    OpenApiParameter("projectId", exclude=True)]))
 class TaskTimeEntriesView(TimeEntryListView):
     @cached_property
     def task(self):
@@ -164,6 +178,8 @@ class TaskTimeEntriesView(TimeEntryListView):
     def scope(self, entries):
         return entries.filter(task=self.task)
 
+    @extend_schema(summary="Log time on a task", request=TIME_ENTRY_BODY,
+                   responses={201: response("TeamworkTaskTimeLogged", "Logged; the id and Location headers name it.")})
     def post(self, request, task_id):
         entry = create_entry(request, project=self.task.project, task=self.task)
         return created({"id": str(entry.pk)}, entry)
@@ -192,6 +208,8 @@ def _minutes(data, *, default_hours=0, default_minutes=0) -> int:
     total = hours * 60 + minutes
     if total <= 0:
         raise UnprocessableEntity("The time logged (hours and minutes) must be more than zero.")
+    if total > services.MAX_DURATION / datetime.timedelta(minutes=1):  # before a timedelta overflows on it
+        raise UnprocessableEntity("An entry cannot be longer than 366 days.")
     return total
 
 
@@ -233,24 +251,29 @@ def _tags(data):
 
 
 class TimeEntryDetailView(TeamworkView):
-    """``GET``, ``PUT`` and ``DELETE /time_entries/{id}.json``; another user's entry is a 404 for a non-admin."""
+    """``GET``, ``PUT`` and ``DELETE /time_entries/{id}.json``; another user's entry is a 404 for a non-admin,
+    and so is a running timer (not a Teamwork time log until it stops)."""
 
     def get_entry(self, entry_id):
         return get_object_or_404(
             time_entries_visible_to(self.request.user)
+            .finished()
             .select_related("project__client", "user", "task__tasklist")
             .prefetch_related("tags"),
             pk=entry_id,
         )
 
+    @extend_schema(summary="Get a time entry", responses=response("TeamworkTimeEntryEnvelope"))
     def get(self, request, entry_id):
         return Response(ok(**{"time-entry": wire.render_entry(self.get_entry(entry_id), viewer_tz=self.viewer_tz)}))
 
+    @extend_schema(summary="Update a time entry (partial)", request=TIME_ENTRY_BODY, responses=response("TeamworkOK"))
     def put(self, request, entry_id):
         entry = self.get_entry(entry_id)
         services.time_entry_update(entry=entry, **entry_changes(request, entry))
         return Response(ok())
 
+    @extend_schema(summary="Delete a time entry (soft)", responses={200: response("TeamworkOK")})
     def delete(self, request, entry_id):
         services.time_entry_delete(entry=self.get_entry(entry_id))
         return Response(ok())
@@ -305,11 +328,16 @@ def _new_times(data, entry, person) -> dict:
 class TimeTotalView(TeamworkView):
     """``GET /time/total.json``: the caller's visible time (everyone's for an admin)."""
 
+    @extend_schema(summary="Time totals", parameters=FILTER_PARAMETERS, responses=response("TeamworkTimeTotalsResponse"))
     def get(self, request):
         return Response(ok(**{"time-totals": wire.render_time_totals(time_totals(self.entries()))}))
 
 
 class ProjectTimeTotalView(TeamworkView):
+    """A project's time totals and its tasks' estimates."""
+
+    @extend_schema(summary="A project's time totals", parameters=FILTER_PARAMETERS,
+                   responses=response("TeamworkProjectTimeTotals"))
     def get(self, request, project_id):
         project = get_object_or_404(Project.objects.select_related("client"), pk=project_id)
         body = self.project_body(project)
@@ -329,6 +357,10 @@ class ProjectTimeTotalView(TeamworkView):
 
 
 class TasklistTimeTotalView(ProjectTimeTotalView):
+    """A task list's time totals and its tasks' estimates, nested in its project."""
+
+    @extend_schema(summary="A task list's time totals", parameters=FILTER_PARAMETERS,
+                   responses=response("TeamworkTasklistTimeTotals"))
     def get(self, request, tasklist_id):
         tasklist = get_object_or_404(Tasklist.objects.select_related("project__client"), pk=tasklist_id)
         body = self.project_body(tasklist.project)
@@ -340,6 +372,10 @@ class TasklistTimeTotalView(ProjectTimeTotalView):
 
 
 class TaskTimeTotalView(ProjectTimeTotalView):
+    """A task's time totals and estimate, nested in its task list and project."""
+
+    @extend_schema(summary="A task's time totals", parameters=FILTER_PARAMETERS,
+                   responses=response("TeamworkTaskTimeTotals"))
     def get(self, request, task_id):
         task = get_object_or_404(Task.objects.select_related("project__client", "tasklist"), pk=task_id)
         body = self.project_body(task.project)
@@ -356,6 +392,8 @@ class TaskTimeTotalView(ProjectTimeTotalView):
 class ProjectsTimeTotalView(TeamworkView):
     """``GET /projects/time/total.json``: per project with time in the period, by project name, paged."""
 
+    @extend_schema(summary="Time totals per project", parameters=[*FILTER_PARAMETERS, *PAGE_PARAMETERS],
+                   responses=response("TeamworkProjectsTimeTotals"))
     def get(self, request):
         rows, headers = self.page(time_totals_by_project(self.entries()), default_size=DEFAULT_PROJECT_TOTALS_PAGE_SIZE)
         return Response(ok(projects=[wire.render_project_total_row(row) for row in rows]), headers=headers)
