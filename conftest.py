@@ -22,6 +22,13 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_list_count_cache(settings):
+    """Totals are counted afresh unless a test turns the cache on: a test's transaction never commits, so
+    the on-commit invalidation (timetracker.counts) would not run."""
+    settings.LIST_COUNT_CACHE = False
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, *, is_staff=False, timezone=None, **fields):

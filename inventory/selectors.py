@@ -1,7 +1,10 @@
-"""Reads of inventory for the API and the admin. Every total is aggregated in the database."""
+"""Reads of inventory for the API and the admin. Totals are aggregated in the database, except the valuation's
+(see ``valuation``)."""
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from decimal import Decimal, localcontext
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce, DenseRank
 
 from .models import StockItem, StockLevel, StockMovement
 
@@ -10,6 +13,7 @@ Type = StockMovement.Type
 # Products of a quantity (3 places) and a cost (4 places), summed over many rows.
 VALUE = DecimalField(max_digits=32, decimal_places=7)
 QUANTITY_SUM = DecimalField(max_digits=24, decimal_places=3)
+EXACT_DIGITS = 2 * VALUE.max_digits  # a Decimal context that rounds none of those sums
 
 
 def _sum(expression, output_field, **kwargs):
@@ -54,38 +58,57 @@ def valuation(*, currency_code, warehouse_id=None, category=None) -> dict:
 
     Returns ``total_value``, ``by_warehouse``, ``by_category`` and ``item_details`` (values as Decimals).
     Only items priced in ``currency_code`` count: values in different currencies cannot be added up.
+    One query of the stock levels holding stock (one row per item and warehouse), added up in Python.
     """
     levels = StockLevel.objects.filter(item__currency_code=currency_code).exclude(quantity=0)
     if warehouse_id is not None:
         levels = levels.filter(warehouse_id=warehouse_id)
     if category is not None:
         levels = levels.filter(item__category=category)
-    value = _sum(ExpressionWrapper(F("quantity") * F("item__average_cost"), output_field=VALUE), VALUE)
+    rows = levels.annotate(
+        # Warehouses and categories are listed in the database's order (its collation), as the items are.
+        warehouse_rank=Window(DenseRank(), order_by=[F("warehouse__code").asc(), F("warehouse_id").asc()]),
+        category_rank=Window(DenseRank(), order_by=F("item__category").asc()),
+    ).values_list(
+        "item_id", "item__sku", "item__name", "item__category", "item__unit", "item__average_cost", "quantity",
+        "warehouse_id", "warehouse__code", "warehouse__name", "warehouse_rank", "category_rank",
+    ).order_by("item__sku", "item_id", "warehouse_id")
 
-    total = levels.aggregate(total_value=value)["total_value"]
-    by_warehouse = (
-        levels.values("warehouse_id", warehouse_code=F("warehouse__code"), warehouse_name=F("warehouse__name"))
-        .annotate(item_count=Count("item_id", distinct=True), value=value)
-        .order_by("warehouse_code", "warehouse_id")
-    )
-    by_category = (
-        levels.values(category_name=F("item__category"))
-        .annotate(item_count=Count("item_id", distinct=True), value=value)
-        .order_by("category_name")
-    )
-    item_details = (
-        levels.values(
-            "item_id", sku=F("item__sku"), name=F("item__name"), category_name=F("item__category"),
-            unit=F("item__unit"), average_cost=F("item__average_cost"),
-        )
-        .annotate(on_hand=_sum("quantity", QUANTITY_SUM), value=value)
-        .order_by("sku", "item_id")
-    )
+    total, warehouses, categories, items = Decimal(0), {}, {}, {}
+    # Sums as exact as the database's: a product alone may have all the 28 digits of the default context.
+    with localcontext(prec=EXACT_DIGITS):
+        for (item_id, sku, name, category_name, unit, average_cost, quantity,
+             level_warehouse_id, warehouse_code, warehouse_name, warehouse_rank, category_rank) in rows:
+            value = quantity * average_cost
+            total += value
+            in_warehouse = warehouses.get(warehouse_rank)
+            if in_warehouse is None:
+                in_warehouse = warehouses[warehouse_rank] = {
+                    "warehouse_id": level_warehouse_id, "warehouse_code": warehouse_code,
+                    "warehouse_name": warehouse_name, "item_count": 0, "value": Decimal(0),
+                }
+            in_warehouse["item_count"] += 1  # an item has one level in a warehouse
+            in_warehouse["value"] += value
+            in_category = categories.get(category_rank)
+            if in_category is None:
+                in_category = categories[category_rank] = {
+                    "category_name": category_name, "item_count": 0, "value": Decimal(0),
+                }
+            in_category["value"] += value
+            item = items.get(item_id)
+            if item is None:  # the item's first level
+                in_category["item_count"] += 1
+                item = items[item_id] = {
+                    "item_id": item_id, "sku": sku, "name": name, "category_name": category_name, "unit": unit,
+                    "average_cost": average_cost, "on_hand": Decimal(0), "value": Decimal(0),
+                }
+            item["on_hand"] += quantity
+            item["value"] += value
     return {
         "total_value": total,
-        "by_warehouse": list(by_warehouse),
-        "by_category": list(by_category),
-        "item_details": list(item_details),
+        "by_warehouse": [warehouses[rank] for rank in sorted(warehouses)],
+        "by_category": [categories[rank] for rank in sorted(categories)],
+        "item_details": list(items.values()),
     }
 
 

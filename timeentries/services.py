@@ -12,6 +12,7 @@ from timetracker.services import apply_changes
 from timetracker.webhooks.services import emit
 
 from .models import Tag, TimeEntry, tag_key
+from .signals import time_entries_changed
 
 ENTRY_FIELDS = {
     "user", "project", "task", "start_time", "end_time", "has_start_time", "notes", "billable",
@@ -211,6 +212,7 @@ def time_entries_mark_invoiced(*, entries, invoice_number: str) -> int:
         raise ValidationError({"invoice_number": ["An invoice number is required."]})
     marked = TimeEntry.all_objects.filter(pk__in=[entry.pk for entry in entries])
     count = marked.update(invoice_number=invoice_number, updated_at=timezone.now())
+    time_entries_changed()  # update() sends no post_save
     for entry in marked.prefetch_related("tags"):
         emit("time_entry.updated", entry)
     return count

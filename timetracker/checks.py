@@ -33,3 +33,18 @@ def check_rate_limit_cache_is_shared(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.caches)
+def check_count_cache_is_shared(app_configs, **kwargs):
+    workers = configured_workers()
+    if settings.LIST_COUNT_CACHE and workers > 1 and settings.CACHES["default"]["BACKEND"] in PROCESS_LOCAL_CACHES:
+        return [
+            checks.Warning(
+                f"LIST_COUNT_CACHE is on but {workers} app-server workers share no cache: a write in one worker "
+                "cannot retire the list totals another has cached, so totals may be out of date.",
+                hint="Set REDIS_URL (which also turns the cache on), or LIST_COUNT_CACHE=0.",
+                id="timetracker.W002",
+            )
+        ]
+    return []

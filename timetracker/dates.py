@@ -7,6 +7,13 @@ import zoneinfo
 # moved by a day, and no time entry lives there.
 MIN_YEAR, MAX_YEAR = 1900, 9998
 
+# How every API writes an instant: UTC, whole seconds, "Z" (2024-01-15T14:30:00Z).
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utc_text(instant: datetime.datetime) -> str:
+    return instant.astimezone(datetime.timezone.utc).strftime(UTC_FORMAT)
+
 
 def check_supported(value: datetime.date | datetime.datetime):
     """``value`` itself, or ValueError if its year is outside MIN_YEAR..MAX_YEAR."""

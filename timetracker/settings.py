@@ -266,9 +266,11 @@ RATE_LIMIT_ANONYMOUS = env("RATE_LIMIT_ANONYMOUS", "30/m")
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "timetracker.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "timetracker"}}
+# Cache the totals of big lists (timetracker.counts). Only correct with a cache every process shares.
+LIST_COUNT_CACHE = env("LIST_COUNT_CACHE", bool(REDIS_URL), bool)
 # django-ratelimit refuses LocMemCache outright; we allow it for a single process (make run) and warn
 # ourselves when several workers would share it (timetracker.checks).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

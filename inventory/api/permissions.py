@@ -13,12 +13,20 @@ class ModuleDisabled(APIError):
     default_detail = "The inventory module is disabled. An admin can enable it in the admin under Settings."
 
 
+def site_settings(request) -> SiteSettings:
+    """The site settings, read once per request: the module switch and then the view may both need them."""
+    row = getattr(request, "_site_settings", None)
+    if row is None:
+        row = request._site_settings = SiteSettings.load()
+    return row
+
+
 class InventoryEnabled(permissions.BasePermission):
     """First in every inventory view's permission classes; a caller without valid credentials still gets 401."""
 
     def has_permission(self, request, view):
         if request.successful_authenticator is None:
             return False  # DRF answers 401 for an unauthenticated request refused by a permission
-        if not SiteSettings.load().inventory_enabled:
+        if not site_settings(request).inventory_enabled:
             raise ModuleDisabled()
         return True

@@ -14,7 +14,7 @@ from timetracker.api.params import int_param
 from timetracker.api.permissions import HasScope
 from timetracker.api.schema import ID_PARAMETER_SCHEMA
 from timetracker.api.viewsets import ResourceViewSet
-from timetracker.models import SiteSettings, user_timezone, validate_currency_code
+from timetracker.models import user_timezone, validate_currency_code
 
 from .. import selectors, services
 from ..filtersets import (
@@ -22,7 +22,7 @@ from ..filtersets import (
     day_start, parse_iso_date,
 )
 from ..models import StockItem, Warehouse
-from .permissions import InventoryEnabled
+from .permissions import InventoryEnabled, site_settings
 from .serializers import (
     LowStockReportSerializer, MovementCreateSerializer, MovementRecordedSerializer, MovementSerializer,
     StockItemSerializer, StockLevelSerializer, TransferCreateSerializer, TransferEnvelopeSerializer,
@@ -195,7 +195,7 @@ class ValuationReportView(InventoryAPI, APIView):
             except DjangoValidationError as exc:
                 raise ValidationError({"currency_code": exc.messages}) from None
         else:
-            currency_code = SiteSettings.load().default_currency
+            currency_code = site_settings(request).default_currency
         warehouse_id = int_param(request, "warehouse_id")
         category = request.query_params.get("category") or None
         report = selectors.valuation(currency_code=currency_code, warehouse_id=warehouse_id, category=category)

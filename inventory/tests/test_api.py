@@ -371,7 +371,7 @@ LISTS = [
     ("warehouses", "/warehouses", "warehouses"),
     ("stock-levels", "/stock-levels", "stock_levels"),
     ("transfers", "/transfers", "transfers"),
-    ("transfers", "/reports/movement-history", "movements"),
+    ("transfers", "/reports/movement-history?per_page=100", "movements"),  # one page: no count at either size
     ("transfers", "/reports/valuation", "item_details"),
     ("transfers", "/reports/turnover", "items"),
     ("transfers", "/reports/low-stock", "items"),

@@ -103,6 +103,21 @@ def test_empty_valuation_is_zero(api):
     assert (body["total_value"], body["by_warehouse"], body["by_category"], body["item_details"]) == (0.0, [], [], [])
 
 
+def test_valuation_reads_the_settings_once_and_the_stock_levels_once(
+    api, item, warehouse, create_item, create_warehouse, purchase, django_assert_num_queries
+):
+    north = create_warehouse("NORTH")
+    purchase(item, warehouse, 10, "8.00")
+    purchase(item, north, 5, "8.00")
+    purchase(create_item(category="Audio"), north, 3, "2.50")
+    report(api, "valuation")  # the token's first use is recorded with a write; later requests skip it
+
+    with django_assert_num_queries(3):  # the token, the settings (module switch and currency), the levels
+        body = report(api, "valuation")
+
+    assert (len(body["by_warehouse"]), len(body["by_category"]), len(body["item_details"])) == (2, 2, 2)
+
+
 # Low stock
 
 

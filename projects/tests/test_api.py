@@ -370,6 +370,16 @@ def test_page_past_the_end_is_empty_with_truthful_pagination(api):
     }
 
 
+def test_a_page_beyond_any_database_offset_is_empty_not_an_error(api):
+    bulk_projects(3)  # page × per_page overflows the 64-bit OFFSET both databases take
+
+    response = api.get(url("projects"), {"per_page": 100, "page": 144115188075855873})
+
+    assert response.status_code == 200
+    assert response.json()["projects"] == []
+    assert response.json()["pagination"]["total"] == 3
+
+
 def test_empty_list_has_zero_pages(api):
     assert api.get(url("projects")).json() == {
         "projects": [],

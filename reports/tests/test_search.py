@@ -3,6 +3,9 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 UTC = datetime.timezone.utc
 URL = "/api/v1/search"
@@ -79,3 +82,27 @@ def test_needs_read_projects_and_searches_only_readable_types(make_client, user,
     assert make_client(user, ["read:time_entries"]).get(URL, {"q": "website"}).status_code == 403
     body = make_client(user, ["read:projects"]).get(URL, {"q": "website"}).json()
     assert {item["type"] for item in body["results"]} == {"project"}
+
+
+def test_entry_search_queries_do_not_grow_with_matches(api, user, project, make_entry, django_assert_num_queries):
+    two_months_ago = timezone.now().replace(microsecond=0) - datetime.timedelta(days=60)
+    make_entry(user, project, two_months_ago, notes="deploy", tags="deploy")
+    params = {"q": "deploy", "types": "entry"}
+    api.get(URL, params)  # the token's first use is recorded with a write; later requests skip it
+    with CaptureQueriesContext(connection) as at_one_match:
+        assert api.get(URL, params).json()["count"] == 1
+    for day in range(1, 20):
+        make_entry(user, project, two_months_ago - datetime.timedelta(days=day), notes="deploy", tags="deploy")
+
+    with django_assert_num_queries(len(at_one_match.captured_queries)):
+        body = api.get(URL, params).json()
+    assert body["count"] == 10
+
+
+def test_entries_come_newest_first_and_once_each(api, user, project, make_entry):
+    now = timezone.now().replace(microsecond=0)
+    older = make_entry(user, project, now - datetime.timedelta(days=90), notes="Reviewed the API", tags="review")
+    recent = make_entry(user, project, now - datetime.timedelta(days=2), notes="misc", tags="Review")
+    newest = make_entry(user, project, now - datetime.timedelta(days=1), notes="REVIEWED again")
+    body = api.get(URL, {"q": "review", "types": "entry"}).json()
+    assert [item["id"] for item in body["results"]] == [newest.pk, recent.pk, older.pk]

@@ -60,6 +60,36 @@ def test_an_admin_sees_everyone_and_may_filter_by_user(admin_api, january):
     assert summary(admin_api, start_date="2024-01-01", end_date="2024-01-31", user_id=bob.pk)["total_hours"] == 3.0
 
 
+@pytest.mark.parametrize("client", ["api", "admin_api"])
+def test_totals_are_the_sum_of_the_projects(request, client, january):
+    result = summary(request.getfixturevalue(client), start_date="2024-01-01", end_date="2024-01-31")
+    assert result["total_entries"] == sum(row["entries"] for row in result["by_project"])
+    assert result["total_hours"] == sum(row["hours"] for row in result["by_project"])
+
+
+def test_a_non_admin_sees_only_projects_they_worked_on(api, january, make_project, make_entry):
+    bob = get_user_model().objects.get(username="bob")
+    make_entry(bob, make_project("Bob's own"), at(2024, 1, 15, 9), hours=2)
+    result = summary(api, start_date="2024-01-01", end_date="2024-01-31")
+    assert [row["project_name"] for row in result["by_project"]] == ["Website", "Internal"]
+    assert result["total_hours"] == 11.75
+
+
+def test_projects_with_equal_time_are_in_id_order(api, user, make_project, make_entry):
+    first, second, busiest = make_project("Zulu"), make_project("Alpha"), make_project("Mike")
+    make_entry(user, second, at(2024, 1, 2, 9), hours=1)
+    make_entry(user, first, at(2024, 1, 3, 9), hours=1)
+    make_entry(user, busiest, at(2024, 1, 4, 9), hours=2)
+    result = summary(api, start_date="2024-01-01", end_date="2024-01-31")
+    assert [row["project_id"] for row in result["by_project"]] == [busiest.pk, first.pk, second.pk]
+
+
+def test_an_empty_period_has_zero_totals_and_no_projects(api, january):
+    result = summary(api, start_date="2023-01-01", end_date="2023-01-31")
+    assert (result["total_hours"], result["billable_hours"], result["total_entries"], result["by_project"]) == (
+        0.0, 0.0, 0, [])
+
+
 def test_a_non_admin_cannot_report_on_others(api, january):
     bob = get_user_model().objects.get(username="bob")
     assert api.get(URL, {"user_id": bob.pk}).status_code == 403

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from projects.models import Project, Task
 from timetracker.api.serializers import APIModelSerializer, APISerializer, IdField, UTCDateTimeField, related_id_field
 from timetracker.access import check_may_access_user
-from timetracker.dates import local_instant
+from timetracker.dates import local_instant, utc_text
 from timetracker.models import user_timezone
 
 from ..models import TimeEntry
@@ -89,6 +89,31 @@ class TimeEntrySerializer(APIModelSerializer):
     def get_duration_hours(self, entry) -> float | None:
         return None if entry.duration_seconds is None else seconds_to_hours(entry.duration_seconds)
 
+    def to_representation(self, entry):
+        # Built directly rather than field by field, which takes three times as long for a page of 100
+        # entries. The fields still define the schema and the input; a test keeps both renderings equal.
+        tag_names = getattr(entry, "tag_names", None)  # selectors.with_tag_names, for lists
+        if tag_names is None:
+            tag_names = [tag.name for tag in entry.tags.all()]
+        return {
+            "id": entry.pk,
+            "user_id": entry.user_id,
+            "project_id": entry.project_id,
+            "task_id": entry.task_id,
+            "start_time": utc_text(entry.start_time),
+            "end_time": None if entry.end_time is None else utc_text(entry.end_time),
+            "duration_seconds": entry.duration_seconds,
+            "duration_hours": self.get_duration_hours(entry),
+            "notes": entry.notes,
+            "tags": ",".join(tag_names),
+            "billable": entry.billable,
+            "invoice_number": entry.invoice_number,
+            "source": str(entry.source),
+            "is_active": entry.is_active,
+            "created_at": utc_text(entry.created_at),
+            "updated_at": utc_text(entry.updated_at),
+        }
+
 
 class TimerEntrySerializer(TimeEntrySerializer):
     elapsed_seconds = serializers.SerializerMethodField()
@@ -98,6 +123,9 @@ class TimerEntrySerializer(TimeEntrySerializer):
 
     def get_elapsed_seconds(self, entry) -> int:
         return max(0, int((timezone.now() - entry.start_time).total_seconds()))
+
+    def to_representation(self, entry):
+        return {**super().to_representation(entry), "elapsed_seconds": self.get_elapsed_seconds(entry)}
 
 
 class TimerStartSerializer(APISerializer):

@@ -9,7 +9,8 @@ from timetracker.api.viewsets import ResourceViewSet
 from .. import services
 from ..filtersets import TimeEntryFilterSet
 from ..models import TimeEntry
-from ..selectors import running_timer, time_entries_visible_to
+from ..selectors import running_timer, time_entries_visible_to, with_tag_names
+from ..signals import TIME_ENTRY_COUNTS
 from .serializers import (
     TimeEntrySerializer, TimerEntrySerializer, TimerStartedSerializer, TimerStartSerializer, TimerStatusSerializer,
     TimerStoppedSerializer,
@@ -26,13 +27,13 @@ class TimeEntryViewSet(IdempotentCreateMixin, ResourceViewSet):
     filterset_class = TimeEntryFilterSet
     scope_resource = "time_entries"
     item_key, list_key = "time_entry", "time_entries"
+    count_cache = TIME_ENTRY_COUNTS
 
     def get_queryset(self):
-        return (
-            time_entries_visible_to(self.request.user)
-            .prefetch_related("tags")
-            .order_by("-start_time", "-id")
-        )
+        return time_entries_visible_to(self.request.user).order_by("-start_time", "-id")
+
+    def paginate_queryset(self, queryset):
+        return with_tag_names(super().paginate_queryset(queryset))
 
     def create_instance(self, data):
         user = data.pop("user", self.request.user)  # UserIdField has checked the caller may act for them

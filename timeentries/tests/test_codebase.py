@@ -19,6 +19,7 @@ from apitokens.scopes import ADMIN_ALL
 from projects.models import Project
 from timeentries.models import TimeEntry
 from timeentries.services import time_entry_create
+from timetracker.models import UserProfile
 
 UTC = datetime.timezone.utc
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -148,6 +149,34 @@ class TestShape:
             session_xml(later, summary="later", minutes=30, date="2024-01-16"),
         ])
         assert tree(response.content) == tree(f'<time-sessions type="array">{sessions}</time-sessions>')
+
+    def test_a_list_writes_each_session_byte_for_byte_as_the_session_route_does(
+        self, boss, user, make_user, project, make_session, settings
+    ):
+        settings.TIME_ZONE = "America/New_York"  # the timezone of a user without a profile
+        sydney = make_user("syd", timezone="Australia/Sydney")
+        no_profile = make_user("nop")
+        UserProfile.objects.filter(user=no_profile).delete()
+        entries = [
+            make_session(user, project, at(2024, 1, 15, 9), minutes=90, notes="Fixed <b> & co", ticket_id=42),
+            make_session(sydney, project, at(2024, 1, 15, 20), notes="bell\x07 and tab\t"),  # the 16th in Sydney
+            make_session(no_profile, project, at(2024, 1, 16, 3), notes="\x07"),  # the 15th in New York
+            make_session(user, project, at(2024, 1, 16, 9), minutes=1, notes=""),
+        ]
+
+        one_by_one = [boss.get(url(project, f"/{entry.pk}")).content for entry in entries]
+        as_items = [b"\n".join(b"  " + line for line in one.removeprefix(PROLOG).rstrip().split(b"\n"))
+                    for one in one_by_one]
+        assert boss.get(url(project)).content == (
+            PROLOG + b'<time-sessions type="array">\n' + b"\n".join(as_items) + b"\n</time-sessions>\n"
+        )
+        assert [ET.fromstring(one).find("session-date").text for one in one_by_one] == [
+            "2024-01-15", "2024-01-16", "2024-01-15", "2024-01-16",
+        ]
+        one_by_one = [boss.get(url(project, f"/{entry.pk}"), HTTP_ACCEPT="application/json").content
+                      for entry in entries]
+        listed = boss.get(url(project), HTTP_ACCEPT="application/json").content
+        assert listed == b"[" + b",".join(one_by_one) + b"]"
 
     def test_an_empty_list_closes_itself(self, alice, project):
         response = alice.get(url(project))

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from projects.models import Task, Tasklist
+from projects.models import Tasklist
 from timeentries.models import Tag, TimeEntry
 from timeentries.services import time_entry_delete
 
@@ -422,21 +422,27 @@ class TestPaging:
             assert tw.get("/teamwork/time_entries.json?page=3").json()["time-entries"] == []
             assert len(tw.get("/teamwork/time_entries.json?pageSize=1000").json()["time-entries"]) == 500
 
+    def test_a_page_beyond_any_database_offset_is_empty_not_an_error(self, tw, user, project, make_entry):
+        make_entry(user, project, at(2024, 1, 1, 9))
+        response = tw.get("/teamwork/time_entries.json?page=144115188075855873&pageSize=500")
+        assert response.status_code == 200
+        assert response.json()["time-entries"] == [] and response["X-Records"] == "1"
+
     def test_query_count_does_not_grow_with_rows(self, tw, user, make_project, make_task, make_entry):
         tw.get("/teamwork/time/total.json")
 
-        def count():
+        def count(page_size=500):
             with CaptureQueriesContext(connection) as queries:
-                assert tw.get("/teamwork/time_entries.json").status_code == 200
+                assert tw.get(f"/teamwork/time_entries.json?pageSize={page_size}").status_code == 200
             return len(queries)
 
         project = make_project("P")
         make_entry(user, project, at(2024, 1, 1, 9), tags="a", task=make_task(project))
-        one = count()
+        last_page, full_page = count(), count(1)  # a full page also counts the records
         for day in range(2, 22):
             p = make_project(f"P{day}")
             make_entry(user, p, at(2024, 1, day, 9), tags=f"t{day}", task=make_task(p))
-        assert count() == one <= 5
+        assert count() == last_page < count(20) == full_page <= 5
 
 
 class TestTotals:
@@ -535,6 +541,55 @@ class TestTotals:
         for day in range(10, 30):
             make_entry(user, logged[0], at(2024, 1, day, 9))
         assert count() == before
+
+    def test_per_project_totals_take_as_many_queries_for_twenty_projects_as_for_one(
+        self, tw, user, make_project, make_entry
+    ):
+        url = "/teamwork/projects/time/total.json"
+        make_entry(user, make_project("P00"), at(2024, 1, 1, 9))
+        tw.get(url)
+
+        def count():
+            with CaptureQueriesContext(connection) as queries:
+                assert tw.get(url).status_code == 200
+            return len(queries)
+
+        one = count()
+        for number in range(1, 20):
+            make_entry(user, make_project(f"P{number:02}"), at(2024, 1, 1, 9))
+        assert count() == one <= 3
+
+    def test_per_project_totals_page_over_the_projects_by_name(self, tw, user, make_project, make_entry):
+        for name in ("Echo", "Alpha", "Delta", "Charlie", "Bravo"):
+            make_entry(user, make_project(name), at(2024, 1, 1, 9))
+        url = "/teamwork/projects/time/total.json"
+        pages = []
+        for page in (1, 2, 3, 4):
+            response = tw.get(f"{url}?pageSize=2&page={page}")
+            assert (response["X-Page"], response["X-Pages"], response["X-Records"]) == (str(page), "3", "5")
+            pages.append([project["name"] for project in response.json()["projects"]])
+        assert pages == [["Alpha", "Bravo"], ["Charlie", "Delta"], ["Echo"], []]
+        response = tw.get(f"{url}?pageSize=1000")
+        assert len(response.json()["projects"]) == 5 and response["X-Pages"] == "1"
+
+    def test_per_project_totals_of_a_non_admin_are_their_own(self, tw, tw_admin, other, logged, make_project,
+                                                             make_entry):
+        make_entry(other, make_project("Bob's own"), at(2024, 1, 5, 9), hours=0.5)
+        mine = tw.get("/teamwork/projects/time/total.json")
+        assert [(p["name"], p["totalMins"]) for p in mine.json()["projects"]] == [("Website", "125")]
+        assert mine["X-Records"] == "1"
+        everyone = tw_admin.get("/teamwork/projects/time/total.json").json()["projects"]
+        assert [(p["name"], p["totalMins"]) for p in everyone] == [("Bob's own", "30"), ("Website", "155")]
+
+    def test_projects_without_time_are_not_listed(self, tw, user, logged, make_project, make_entry):
+        make_project("Never worked on")
+        time_entry_delete(entry=make_entry(user, make_project("Only deleted time"), at(2024, 1, 5, 9)))
+        make_entry(user, make_project("Only a running timer"), an_hour_ago(), hours=None)
+        response = tw.get("/teamwork/projects/time/total.json")
+        assert [p["name"] for p in response.json()["projects"]] == ["Website"]
+        assert (response["X-Records"], response["X-Pages"]) == ("1", "1")
+        empty = tw.get("/teamwork/projects/time/total.json?fromdate=20300101")
+        assert empty.json()["projects"] == [] and (empty["X-Records"], empty["X-Pages"]) == ("0", "0")
 
     def test_unknown_ids_are_404s(self, tw):
         for url in ("projects/999999/time/total.json", "tasklists/999999/time/total.json",

@@ -5,6 +5,8 @@ import math
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from timetracker.counts import page_with_total
+
 from .params import positive_int_param
 
 DEFAULT_PER_PAGE = 50
@@ -52,16 +54,17 @@ class PagePagination(BasePagination):
     """``page`` (default 1) and ``per_page`` (default 50, clamped to 100); a page past the end is empty."""
 
     list_key = "results"  # the view's list_key, set when paginating (and by the schema generator)
+    # A view may set ``count_cache`` to the data version its totals depend on (timetracker.counts).
 
     def paginate_queryset(self, queryset, request, view=None):
         self.list_key = view.list_key
         self.page = positive_int_param(request, "page", 1)
         self.per_page = min(positive_int_param(request, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
-        self.total = queryset.count()
-        offset = (self.page - 1) * self.per_page
-        if offset >= self.total:
-            return []
-        return list(queryset[offset : offset + self.per_page])
+        rows, self.total = page_with_total(
+            queryset, offset=(self.page - 1) * self.per_page, size=self.per_page,
+            count_name=getattr(view, "count_cache", None),
+        )
+        return rows
 
     def get_paginated_response(self, data):
         meta = pagination_meta(page=self.page, per_page=self.per_page, total=self.total)

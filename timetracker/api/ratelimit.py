@@ -37,10 +37,14 @@ class Window:
 
 def _count(request, *, group, key, rate) -> Window:
     usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
+    if usage is not None and usage["time_left"] < 0:
+        # The counter can expire between django-ratelimit's ADD (the key exists) and its INCR (it no longer
+        # does), which counts nothing and reports a failure. Asking again ADDs a fresh key.
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
     if usage is None:  # RATELIMIT_ENABLE is off
         return None
     now = int(time.time())
-    if usage["time_left"] < 0:  # the cache could not count: fail closed for a short while
+    if usage["time_left"] < 0:  # the cache could not count twice running: fail closed for a short while
         raise RateLimitExceeded(wait=5)
     window = Window(usage["limit"], max(0, usage["limit"] - usage["count"]), now + usage["time_left"])
     if usage["should_limit"]:

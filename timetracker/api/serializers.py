@@ -7,7 +7,7 @@ from django.db import models
 from django.http import QueryDict
 from rest_framework import serializers
 
-from timetracker.dates import check_supported
+from timetracker.dates import UTC_FORMAT, check_supported
 
 
 class UTCDateTimeField(serializers.DateTimeField):
@@ -15,7 +15,7 @@ class UTCDateTimeField(serializers.DateTimeField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("default_timezone", datetime.timezone.utc)
-        kwargs.setdefault("format", "%Y-%m-%dT%H:%M:%SZ")
+        kwargs.setdefault("format", UTC_FORMAT)
         super().__init__(**kwargs)
 
     def to_internal_value(self, value):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from apitokens.models import APIToken
 from apitokens.scopes import ADMIN_ALL
 from timetracker.access import is_admin
+from timetracker.dates import utc_text
 from timetracker.models import user_timezone
 
 from .base import APIView
@@ -83,7 +84,7 @@ class HealthView(APIView):
         responses={200: HealthSerializer, 503: OpenApiResponse(UnhealthySerializer, "The database cannot be reached.")},
     )
     def get(self, request):
-        now = timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = utc_text(timezone.now())
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")

@@ -105,7 +105,7 @@ def _gunicorn_available():
 def production_server(tmp_path):
     """The app under gunicorn (3 workers) with production settings, its own SQLite file and Redis db 15."""
 
-    def start(extra_env=None):
+    def start(extra_env=None, scopes="read:projects"):
         port = _free_port()
         env = {
             **PRODUCTION_ENV,
@@ -117,10 +117,11 @@ def production_server(tmp_path):
         }
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"],
                         ["shell", "-c", "from django.contrib.auth.models import User; "
-                                        "User.objects.create_user('runner', is_staff=False)"]):
+                                        "User.objects.create_user('runner', is_staff=False); "
+                                        "from projects.models import Project; Project.objects.create(name='Site')"]):
             result = _run(command, env)
             assert result.returncode == 0, result.stderr
-        token = _run(["create_api_token", "--user", "runner", "--scopes", "read:projects"], env).stdout.strip()
+        token = _run(["create_api_token", "--user", "runner", "--scopes", scopes], env).stdout.strip()
         clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "WEB_CONCURRENCY"}}
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], cwd=ROOT, env={**clean, **env},
@@ -143,8 +144,12 @@ def production_server(tmp_path):
         process.wait(timeout=10)
 
 
-def _get(url, token=None):
-    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
+def _get(url, token=None, *, method="GET", body=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        body = json.dumps(body).encode()
+    request = urllib.request.Request(url, headers=headers, method=method, data=body)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, dict(response.headers), response.read()
@@ -191,3 +196,32 @@ def test_the_admin_is_styled_with_debug_off(production_server):
                       and ".css" in part.split('"')[0])
     status, headers, _ = _get(f"{base}{stylesheet}")
     assert status == 200 and headers["Content-Type"].startswith("text/css")
+
+
+@needs_services
+def test_list_totals_stay_exact_in_every_worker_after_a_write(production_server):
+    """Totals are cached in Redis (timetracker.counts); a write through any worker retires them for all."""
+    subprocess.run(["redis-cli", "-n", "15", "flushdb"], capture_output=True)
+    base, token, _ = production_server({"REDIS_URL": "redis://127.0.0.1:6379/15", "WEB_CONCURRENCY": "3"},
+                                       scopes="write:time_entries,read:projects")
+    _, _, body = _get(f"{base}/api/v1/projects", token)
+    project_id = json.loads(body)["projects"][0]["id"]
+
+    def log(day):
+        status, _, body = _get(f"{base}/api/v1/time-entries", token, method="POST", body={
+            "project_id": project_id, "start_time": f"2024-01-{day:02}T09:00:00Z",
+            "end_time": f"2024-01-{day:02}T10:00:00Z"})
+        assert status == 201
+        return json.loads(body)["time_entry"]["id"]
+
+    def totals():  # a full page (per_page=1), so the total is counted or cached, never read off the page
+        return {json.loads(_get(f"{base}/api/v1/time-entries?per_page=1", token)[2])["pagination"]["total"]
+                for _ in range(12)}  # new connections, spread over the three workers
+
+    first = log(1)
+    log(2)
+    assert totals() == {2}
+    log(3)
+    assert totals() == {3}
+    assert _get(f"{base}/api/v1/time-entries/{first}", token, method="DELETE")[0] == 200
+    assert totals() == {2}

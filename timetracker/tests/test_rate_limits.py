@@ -1,10 +1,12 @@
 """Rate limits: per token, per IP without a valid token, in each API's own error shape."""
 
 import base64
+import itertools
 import time
 
 import pytest
 from django.core import checks
+from django.core.cache import caches
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
@@ -102,6 +104,44 @@ def test_a_staff_session_is_limited_per_user(client, admin_user, small_limits):
     client.force_login(admin_user)
     statuses = [client.get("/api/v1/projects", HTTP_ACCEPT="application/json").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.fixture
+def expire_before_incr(monkeypatch, settings):
+    """expire_before_incr(times): the first ``times`` ADDs of a rate-limit counter find its key, which then
+    expires before django-ratelimit's INCR."""
+
+    def expire(times):
+        cache = caches[settings.RATELIMIT_USE_CACHE]
+        real_add, adds = cache.add, itertools.count()
+
+        def add(key, value, timeout=None, version=None):
+            if next(adds) < times:
+                cache.delete(key)  # there for the ADD, gone for the INCR
+                return False
+            return real_add(key, value, timeout, version)
+
+        monkeypatch.setattr(cache, "add", add)
+
+    return expire
+
+
+def test_a_counter_expiring_between_add_and_incr_is_counted_afresh(api, expire_before_incr):
+    expire_before_incr(times=1)
+
+    response = api.get("/api/v1/projects")
+
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "99"  # counted once, in a new window
+
+
+def test_a_cache_that_cannot_count_twice_running_fails_closed(api, expire_before_incr):
+    expire_before_incr(times=2)
+
+    response = api.get("/api/v1/projects")
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "5"
 
 
 def _api_views(resolver=None, prefix=""):

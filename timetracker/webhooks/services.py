@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
+from timetracker.dates import utc_text
 from timetracker.errors import Conflict, DomainError
 from timetracker.services import apply_changes, save_changes
 
@@ -116,10 +117,6 @@ def webhook_delete(*, webhook: Webhook) -> None:
 # Emitting
 
 
-def _instant(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def emit(event: str, instance_or_payload) -> list[WebhookDelivery]:
     """Record ``event`` for every webhook subscribed to it, and enqueue the deliveries once the change commits.
 
@@ -136,7 +133,7 @@ def emit(event: str, instance_or_payload) -> list[WebhookDelivery]:
     deliveries = []
     for webhook in webhooks:
         delivery_id = uuid.uuid4()
-        body = {"id": str(delivery_id), "event": event, "created_at": _instant(created_at), "data": data}
+        body = {"id": str(delivery_id), "event": event, "created_at": utc_text(created_at), "data": data}
         deliveries.append(
             WebhookDelivery(
                 id=delivery_id, webhook=webhook, event=event, payload=JSONRenderer().render(body).decode(),
@@ -249,7 +246,7 @@ def _count_failed_delivery(webhook, outcome, moment):
     ).update(
         active=False, deactivated_at=moment,
         deactivated_reason=(
-            f"Deactivated automatically on {_instant(moment)} after {DEACTIVATE_AFTER_FAILED_DELIVERIES} "
+            f"Deactivated automatically on {utc_text(moment)} after {DEACTIVATE_AFTER_FAILED_DELIVERIES} "
             f"consecutive failed deliveries (each tried {MAX_ATTEMPTS} times). Last error: {last}"
         )[:500],
     )

@@ -65,7 +65,7 @@ class SessionsView(CodebaseView):
     @extend_schema(summary="List a project's time sessions", parameters=LIST_PARAMETERS, responses=SESSION_LIST)
     def get(self, request, project):
         sessions = _filtered(request, _sessions(request.user, _project(project)))
-        return Response(wire.SessionList.of(sessions))
+        return Response(wire.SessionList.of(sessions.values_list(*wire.SESSION_COLUMNS)))
 
     @extend_schema(summary="Log a time session", request=SESSION_BODY, responses=SESSION_CREATED)
     def post(self, request, project):
@@ -95,7 +95,7 @@ class SessionPeriodView(CodebaseView):
         today = local_date(timezone.now(), user_timezone(request.user))
         first, last = _period_dates(self.period, today)
         sessions = _filtered(request, _sessions(request.user, _project(project)), first, last)
-        return Response(wire.SessionList.of(sessions))
+        return Response(wire.SessionList.of(sessions.values_list(*wire.SESSION_COLUMNS)))
 
 
 class SessionView(CodebaseView):

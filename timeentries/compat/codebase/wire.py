@@ -6,11 +6,13 @@ it says JSON; untrusted XML goes through defusedxml) and checked by ``SessionInp
 """
 
 import datetime
-import io
+import functools
 import json
 import re
+import zoneinfo
 from dataclasses import dataclass
-from xml.sax.saxutils import XMLGenerator
+from typing import NamedTuple
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -52,8 +54,7 @@ def session_date(entry) -> datetime.date:
     return local_date(entry.start_time, user_timezone(entry.user))
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """One property of a record: its underscored name, its Rails type (None for text) and its value."""
 
     name: str
@@ -61,17 +62,33 @@ class Value:
     value: object
 
 
-def session_values(entry) -> list[Value]:
+def _session_values(pk, notes, duration_seconds, start_time, user_id, ticket_id, created_at, updated_at,
+                    tz) -> list[Value]:
     return [
-        Value("id", "integer", entry.pk),
-        Value("summary", None, entry.notes),
-        Value("minutes", "integer", minutes(entry)),
-        Value("session_date", "date", session_date(entry)),
-        Value("user_id", "integer", entry.user_id),
-        Value("ticket_id", "integer", entry.ticket_id),
-        Value("created_at", "datetime", entry.created_at),
-        Value("updated_at", "datetime", entry.updated_at),
+        Value("id", "integer", pk),
+        Value("summary", None, notes),
+        Value("minutes", "integer", whole_minutes(duration_seconds)),
+        Value("session_date", "date", local_date(start_time, tz)),
+        Value("user_id", "integer", user_id),
+        Value("ticket_id", "integer", ticket_id),
+        Value("created_at", "datetime", created_at),
+        Value("updated_at", "datetime", updated_at),
     ]
+
+
+def session_values(entry) -> list[Value]:
+    return _session_values(
+        entry.pk, entry.notes, entry.duration_seconds, entry.start_time, entry.user_id, entry.ticket_id,
+        entry.created_at, entry.updated_at, user_timezone(entry.user),
+    )
+
+
+# What a list reads of each session, in the order _session_values takes it, and the user's timezone name
+# last: a month can hold hundreds of sessions, which need no model instances.
+SESSION_COLUMNS = (
+    "id", "notes", "duration_seconds", "start_time", "user_id", "ticket_id", "created_at", "updated_at",
+    "user__profile__timezone",
+)
 
 
 @dataclass(frozen=True)
@@ -88,8 +105,17 @@ class SessionList:
     sessions: list[list[Value]]
 
     @classmethod
-    def of(cls, entries) -> "SessionList":
-        return cls([session_values(entry) for entry in entries])
+    def of(cls, rows) -> "SessionList":
+        """The sessions of rows of ``SESSION_COLUMNS`` (``values_list``)."""
+        zones = {}  # a few users' timezones, looked up once each
+        sessions = []
+        for *columns, zone_name in rows:
+            tz = zones.get(zone_name)
+            if tz is None:
+                # A user without a profile is in the site's timezone, as user_timezone has it.
+                tz = zones[zone_name] = zoneinfo.ZoneInfo(settings.TIME_ZONE if zone_name is None else zone_name)
+            sessions.append(_session_values(*columns, tz))
+        return cls(sessions)
 
 
 @dataclass(frozen=True)
@@ -113,46 +139,48 @@ def _text(value) -> str:
     return str(value)
 
 
-def _xml_value(value: Value) -> tuple:
-    name, attrs = value.name.replace("_", "-"), {"type": value.type} if value.type else {}
+# The XML is written as strings, byte for byte what xml.sax's XMLGenerator wrote (text escaped, an element
+# without content closed with "/>"): through XMLGenerator, a month of sessions took most of its request.
+
+
+@functools.cache
+def _xml_tags(name: str, rails_type: str | None) -> tuple[str, str]:
+    """A property's start tag, left open for ``>`` or ``/>`` (``<user-id type="integer"``), and its end tag."""
+    tag = name.replace("_", "-")
+    return f"<{tag}" + (f" type={quoteattr(rails_type)}" if rails_type else ""), f"</{tag}>"
+
+
+def _xml_property(value: Value) -> str:
+    start, end = _xml_tags(value.name, value.type)
     if value.value is None:
-        return name, {**attrs, "nil": "true"}, None
-    return name, attrs, _text(value.value)
+        return start + ' nil="true"/>'
+    text = _NOT_XML.sub("", _text(value.value))
+    return f"{start}>{escape(text)}{end}" if text else start + "/>"
 
 
-def _xml_tree(document) -> tuple:
-    """The document as nested ``(name, attributes, text or [children])``."""
-    if isinstance(document, Session):
-        return SESSION, {}, [_xml_value(value) for value in document.values]
-    if isinstance(document, SessionList):
-        sessions = [(SESSION, {}, [_xml_value(value) for value in values]) for values in document.sessions]
-        return SESSIONS, {"type": "array"}, sessions
-    if isinstance(document, Errors):
-        return "errors", {}, [("error", {}, message) for message in document.messages]
-    raise TypeError(f"Not a Codebase document: {document!r}")
-
-
-def _write_xml(xml: XMLGenerator, name, attrs, content, depth=0):
+def _xml_parent(tag: str, attributes: str, children: list[str], depth: int) -> str:
     # Rails' layout: one element a line, two spaces a level; an element without content closes itself.
-    xml.startElement(name, attrs)
-    if isinstance(content, list):
-        for child in content:
-            xml.ignorableWhitespace("\n" + _INDENT * (depth + 1))
-            _write_xml(xml, *child, depth + 1)
-        if content:
-            xml.ignorableWhitespace("\n" + _INDENT * depth)
-    elif content:
-        xml.characters(_NOT_XML.sub("", content))
-    xml.endElement(name)
+    if not children:
+        return f"<{tag}{attributes}/>"
+    indent = "\n" + _INDENT * (depth + 1)
+    return f"<{tag}{attributes}>{indent}{indent.join(children)}\n{_INDENT * depth}</{tag}>"
+
+
+def _xml_record(tag: str, values: list[Value], depth: int) -> str:
+    return _xml_parent(tag, "", [_xml_property(value) for value in values], depth)
 
 
 def to_xml(document) -> bytes:
-    out = io.StringIO()
-    xml = XMLGenerator(out, encoding="UTF-8", short_empty_elements=True)
-    xml.startDocument()  # <?xml version="1.0" encoding="UTF-8"?>
-    _write_xml(xml, *_xml_tree(document))
-    xml.endDocument()
-    return (out.getvalue() + "\n").encode("utf-8")
+    if isinstance(document, Session):
+        root = _xml_record(SESSION, document.values, 0)
+    elif isinstance(document, SessionList):
+        sessions = [_xml_record(SESSION, values, 1) for values in document.sessions]
+        root = _xml_parent(SESSIONS, ' type="array"', sessions, 0)
+    elif isinstance(document, Errors):
+        root = _xml_record("errors", [Value("error", None, message) for message in document.messages], 0)
+    else:
+        raise TypeError(f"Not a Codebase document: {document!r}")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{root}\n'.encode("utf-8")
 
 
 def _json_record(values: list[Value]) -> dict:

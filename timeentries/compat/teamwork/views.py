@@ -6,7 +6,8 @@ import math
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,12 +19,14 @@ from rest_framework.response import Response
 from projects.models import Project, Task, Tasklist
 from projects.selectors import task_estimates
 from timetracker.api.compat import CompatAPIView, UnprocessableEntity
+from timetracker.counts import page_with_total
 from timetracker.dates import local_day_start, local_instant
 from timetracker.models import user_timezone
 
 from ... import services
 from ...models import TimeEntry
 from ...selectors import time_entries_visible_to, time_totals, time_totals_by_project
+from ...signals import TIME_ENTRY_COUNTS
 from . import wire
 from .params import TeamworkParams
 from .schema import (
@@ -94,13 +97,12 @@ class TeamworkView(CompatAPIView):
             entries = entries.filter(project__status=Project.Status.ARCHIVED)
         return entries
 
-    def page(self, queryset, *, default_size=MAX_PAGE_SIZE):
+    def page(self, queryset, *, default_size=MAX_PAGE_SIZE, count_name=None, fetch=None):
         """One page of ``queryset`` and Teamwork's paging headers."""
         page = self.params.integer("page", minimum=1) or 1
         size = min(self.params.integer("pageSize", minimum=1) or default_size, MAX_PAGE_SIZE)
-        records = queryset.count()
-        offset = (page - 1) * size
-        rows = list(queryset[offset : offset + size]) if offset < records else []
+        rows, records = page_with_total(queryset, offset=(page - 1) * size, size=size, count_name=count_name,
+                                        fetch=fetch)
         headers = {"X-Page": str(page), "X-Pages": str(math.ceil(records / size)), "X-Records": str(records)}
         return rows, headers
 
@@ -121,11 +123,9 @@ class TimeEntryListView(TeamworkView):
     def get(self, request, **kwargs):
         entries = self.scope(self.entries(include_deleted=self.params.boolean("showDeleted")))
         entries = self.filter(entries)
-        rows, headers = self.page(
-            entries.select_related("project__client", "user", "task__tasklist").prefetch_related("tags")
-        )
+        rows, headers = self.page(entries, count_name=TIME_ENTRY_COUNTS, fetch=wire.entry_values)
         tz = self.viewer_tz
-        return Response(ok(**{"time-entries": [wire.render_entry(entry, viewer_tz=tz) for entry in rows]}),
+        return Response(ok(**{"time-entries": [wire.render_entry(row, viewer_tz=tz) for row in wire.with_tags(rows)]}),
                         headers=headers)
 
     def filter(self, entries):
@@ -254,18 +254,18 @@ class TimeEntryDetailView(TeamworkView):
     """``GET``, ``PUT`` and ``DELETE /time_entries/{id}.json``; another user's entry is a 404 for a non-admin,
     and so is a running timer (not a Teamwork time log until it stops)."""
 
+    def visible_entries(self):
+        return time_entries_visible_to(self.request.user).finished()
+
     def get_entry(self, entry_id):
-        return get_object_or_404(
-            time_entries_visible_to(self.request.user)
-            .finished()
-            .select_related("project__client", "user", "task__tasklist")
-            .prefetch_related("tags"),
-            pk=entry_id,
-        )
+        return get_object_or_404(self.visible_entries().select_related("project", "task", "user"), pk=entry_id)
 
     @extend_schema(summary="Get a time entry", responses=response("TeamworkTimeEntryEnvelope"))
     def get(self, request, entry_id):
-        return Response(ok(**{"time-entry": wire.render_entry(self.get_entry(entry_id), viewer_tz=self.viewer_tz)}))
+        rows = wire.with_tags(list(wire.entry_values(self.visible_entries().filter(pk=entry_id))))
+        if not rows:
+            raise Http404
+        return Response(ok(**{"time-entry": wire.render_entry(rows[0], viewer_tz=self.viewer_tz)}))
 
     @extend_schema(summary="Update a time entry (partial)", request=TIME_ENTRY_BODY, responses=response("TeamworkOK"))
     def put(self, request, entry_id):
@@ -395,5 +395,13 @@ class ProjectsTimeTotalView(TeamworkView):
     @extend_schema(summary="Time totals per project", parameters=[*FILTER_PARAMETERS, *PAGE_PARAMETERS],
                    responses=response("TeamworkProjectsTimeTotals"))
     def get(self, request):
-        rows, headers = self.page(time_totals_by_project(self.entries()), default_size=DEFAULT_PROJECT_TOTALS_PAGE_SIZE)
+        rows, headers = self.page_of_all(time_totals_by_project(self.entries()))
         return Response(ok(projects=[wire.render_project_total_row(row) for row in rows]), headers=headers)
+
+    def page_of_all(self, rows: list):
+        """One page of ``rows``, which are all at hand (one per project), so the count is their number."""
+        page = self.params.integer("page", minimum=1) or 1
+        size = min(self.params.integer("pageSize", minimum=1) or DEFAULT_PROJECT_TOTALS_PAGE_SIZE, MAX_PAGE_SIZE)
+        records = len(rows)
+        headers = {"X-Page": str(page), "X-Pages": str(math.ceil(records / size)), "X-Records": str(records)}
+        return rows[(page - 1) * size : page * size], headers
