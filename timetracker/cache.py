@@ -1,6 +1,15 @@
-"""Django's Redis cache backend, reusing one client per connection pool."""
+"""Django's Redis cache backend, reusing one client per connection pool and incrementing in one round trip."""
 
 from django.core.cache.backends import redis
+
+# INCRBY only a key that exists, atomically. Django checks EXISTS and then sends INCRBY: two round trips, and a
+# key that expires between them is created again by INCRBY without a timeout, to live forever.
+INCR_EXISTING = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+    return redis.call('INCRBY', KEYS[1], ARGV[1])
+end
+return false
+"""
 
 
 class ReusingRedisCacheClient(redis.RedisCacheClient):
@@ -10,12 +19,22 @@ class ReusingRedisCacheClient(redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._incr_scripts = {}
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
         if index not in self._clients:
             self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return self._clients[index]
+
+    def incr(self, key, delta):
+        index = self._get_connection_pool_index(True)
+        if index not in self._incr_scripts:  # sent by its SHA once Redis has seen it (redis-py's Script)
+            self._incr_scripts[index] = self.get_client(key, write=True).register_script(INCR_EXISTING)
+        value = self._incr_scripts[index](keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
 
 class RedisCache(redis.RedisCache):
