@@ -25,8 +25,7 @@ from rest_framework.renderers import BaseRenderer
 
 from timetracker.access import check_may_access_user
 from timetracker.api.compat import UnprocessableEntity
-from timetracker.api.serializers import UTCDateTimeField
-from timetracker.dates import local_date
+from timetracker.dates import local_date, utc_text
 from timetracker.models import user_timezone
 
 from ...selectors import whole_minutes
@@ -125,7 +124,6 @@ class Errors:
 
 # Rendering
 
-_INSTANT = UTCDateTimeField()  # v1's instant format: UTC, whole seconds, "Z"
 _INDENT = "  "
 # Characters XML 1.0 cannot carry; notes written through another API may contain them.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -133,7 +131,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 def _text(value) -> str:
     if isinstance(value, datetime.datetime):
-        return _INSTANT.to_representation(value)
+        return utc_text(value)  # v1's instant format: UTC, whole seconds, "Z"
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
