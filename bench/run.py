@@ -2,7 +2,7 @@
 from a separate process, and print a table (see README, "Benchmark").
 
     bench/run                      # a million entries in the timetracker_bench database (seeded once)
-    bench/run --quick              # 20,000 entries, 2 s an endpoint: CI's smoke run
+    bench/run --quick              # 20,000 entries, 1 s an endpoint: CI's smoke run
     bench/run --only "v1 list" --duration 30 --concurrency 1,8,16
     bench/run --no-load --explain /tmp/plans    # queries, raw SQL and EXPLAIN (ANALYZE, BUFFERS) only
 
@@ -75,7 +75,7 @@ def parse_args():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reseed", action="store_true", help="Seed again even if the database has the data.")
     parser.add_argument("--quick", action="store_true",
-                        help="Smoke run: 20,000 entries (timetracker_bench_quick), 2 s an endpoint, 1,000 "
+                        help="Smoke run: 20,000 entries (timetracker_bench_quick), 1 s an endpoint, 1,000 "
                              "requests for the memory check.")
     parser.add_argument("--duration", type=float, default=10, help="Seconds of load per endpoint and concurrency.")
     parser.add_argument("--warmup", type=float, default=2, help="Seconds of load before each measurement.")
