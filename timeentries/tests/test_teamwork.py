@@ -65,6 +65,13 @@ def post(client, url, entry, **kwargs):
     return client.post(url, {"time-entry": entry}, format="json", **kwargs)
 
 
+def queries_of(client, url) -> int:
+    """How many queries a successful GET of ``url`` issues."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
 def entries_of(response):
     assert response.status_code == 200, response.content
     body = response.json()
@@ -432,9 +439,7 @@ class TestPaging:
         tw.get("/teamwork/time/total.json")
 
         def count(page_size=500):
-            with CaptureQueriesContext(connection) as queries:
-                assert tw.get(f"/teamwork/time_entries.json?pageSize={page_size}").status_code == 200
-            return len(queries)
+            return queries_of(tw, f"/teamwork/time_entries.json?pageSize={page_size}")
 
         project = make_project("P")
         make_entry(user, project, at(2024, 1, 1, 9), tags="a", task=make_task(project))
@@ -532,15 +537,10 @@ class TestTotals:
         url = url.replace("PROJECT", str(logged[0].pk))
         tw.get(url)
 
-        def count():
-            with CaptureQueriesContext(connection) as queries:
-                assert tw.get(url).status_code == 200
-            return len(queries)
-
-        before = count()
+        before = queries_of(tw, url)
         for day in range(10, 30):
             make_entry(user, logged[0], at(2024, 1, day, 9))
-        assert count() == before
+        assert queries_of(tw, url) == before
 
     def test_per_project_totals_take_as_many_queries_for_twenty_projects_as_for_one(
         self, tw, user, make_project, make_entry
@@ -549,15 +549,10 @@ class TestTotals:
         make_entry(user, make_project("P00"), at(2024, 1, 1, 9))
         tw.get(url)
 
-        def count():
-            with CaptureQueriesContext(connection) as queries:
-                assert tw.get(url).status_code == 200
-            return len(queries)
-
-        one = count()
+        one = queries_of(tw, url)
         for number in range(1, 20):
             make_entry(user, make_project(f"P{number:02}"), at(2024, 1, 1, 9))
-        assert count() == one <= 3
+        assert queries_of(tw, url) == one <= 3
 
     def test_per_project_totals_page_over_the_projects_by_name(self, tw, user, make_project, make_entry):
         for name in ("Echo", "Alpha", "Delta", "Charlie", "Bravo"):
