@@ -1,5 +1,7 @@
 """Django's Redis cache backend, reusing one client per connection pool and incrementing in one round trip."""
 
+from functools import cached_property
+
 from django.core.cache.backends import redis
 
 # INCRBY only a key that exists, atomically. Django checks EXISTS and then sends INCRBY: two round trips, and a
@@ -19,7 +21,6 @@ class ReusingRedisCacheClient(redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
-        self._incr_scripts = {}
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -27,11 +28,13 @@ class ReusingRedisCacheClient(redis.RedisCacheClient):
             self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return self._clients[index]
 
+    @cached_property
+    def _incr_existing(self):
+        # A redis-py Script: sent by its SHA once Redis has seen it. Writes all go to the one primary.
+        return self.get_client(write=True).register_script(INCR_EXISTING)
+
     def incr(self, key, delta):
-        index = self._get_connection_pool_index(True)
-        if index not in self._incr_scripts:  # sent by its SHA once Redis has seen it (redis-py's Script)
-            self._incr_scripts[index] = self.get_client(key, write=True).register_script(INCR_EXISTING)
-        value = self._incr_scripts[index](keys=[key], args=[delta])
+        value = self._incr_existing(keys=[key], args=[delta])
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value

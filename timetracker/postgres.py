@@ -3,9 +3,9 @@
 Django (5.2) registers its own ``timestamptz`` loader on every connection, a subclass of psycopg's
 pure-Python one, so with psycopg[binary] installed each instant still takes ≈3 µs of Python instead of
 0.2 µs of C (Django ticket #36960, psycopg issue #1273). A page of 100 entries reads 400 instants, a
-busy project's month of Codebase sessions nearly 900: 1.4 and 3.4 ms a request. ``use_c_timestamp_loader`` registers, on each new
-connection, a loader that Django treats as its own (same ``timezone`` attribute, so its cursors keep it)
-and that hands the parsing to the C loader.
+busy project's month of Codebase sessions nearly 900: 1.4 and 3.4 ms a request. ``use_c_timestamp_loader``
+registers, on each new connection, a loader that Django treats as its own (same ``timezone`` attribute, so
+its cursors keep it) and that hands the parsing to the C loader.
 """
 
 from psycopg import adapters, pq
